@@ -1,0 +1,84 @@
+//! Assembles the route families: all of them for the local server, one of
+//! them for each Lambda function.
+
+use std::sync::Arc;
+
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::bids::{self, BidStore, BidsState};
+use crate::districts::{self, DistrictStore, DistrictsState};
+use crate::domain::clock::Clock;
+use crate::estates::{self, EstateStore, EstatesState};
+use crate::http::{self, ErrorBody};
+use crate::map::{self, MapState, MapStore};
+use crate::mortgages::{self, MortgageStore, MortgagesState};
+use crate::parcels::{self, ParcelStore, ParcelsState};
+use crate::publications::{self, PublicationStore, PublicationsState};
+use crate::translations;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "LAND API",
+        version = "1.0.0",
+        description = "Parcels, estates, marketplace publications, bids, mortgages, districts, translations and the map of Genesis City. \
+Every answer is `{\"ok\": true, \"data\": ...}`; every error is `{\"ok\": false, \"code\": ..., \"error\": ...}` with a real status code.",
+        license(name = "Apache-2.0")
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "parcels"), (name = "estates"), (name = "bids"), (name = "mortgages"),
+        (name = "publications"), (name = "districts"), (name = "map"), (name = "translations")
+    )
+)]
+struct LandDoc;
+
+/// A store that serves every LAND family (the embedded one does).
+pub trait LandStore:
+    ParcelStore + EstateStore + BidStore + MortgageStore + PublicationStore + DistrictStore + MapStore + 'static
+{
+}
+
+impl<T> LandStore for T where
+    T: ParcelStore + EstateStore + BidStore + MortgageStore + PublicationStore + DistrictStore + MapStore + 'static
+{
+}
+
+/// The route families of the LAND API, by name: each is one Lambda function.
+pub const LAND_FAMILIES: [&str; 8] =
+    ["parcels", "estates", "bids", "mortgages", "publications", "districts", "map", "translations"];
+
+/// One family's routes and their OpenAPI description; `None` for an unknown name.
+pub fn land_family<S: LandStore>(name: &str, store: Arc<S>, clock: Arc<dyn Clock>) -> Option<OpenApiRouter> {
+    Some(match name {
+        "parcels" => parcels::router(ParcelsState { store, clock }),
+        "estates" => estates::router(EstatesState { store, clock }),
+        "bids" => bids::router(BidsState { store, clock }),
+        "mortgages" => mortgages::router(MortgagesState { store, clock }),
+        "publications" => publications::router(PublicationsState { store, clock }),
+        "districts" => districts::router(DistrictsState { store }),
+        "map" => map::router(MapState { store, clock }),
+        "translations" => translations::router(),
+        _ => return None,
+    })
+}
+
+/// Every LAND family in one router, with the OpenAPI description of all.
+pub fn land_api<S: LandStore>(store: Arc<S>, clock: Arc<dyn Clock>) -> (Router, OpenApiDoc) {
+    let mut api = OpenApiRouter::with_openapi(LandDoc::openapi());
+    for name in LAND_FAMILIES {
+        if let Some(family) = land_family(name, store.clone(), clock.clone()) {
+            api = api.merge(family);
+        }
+    }
+    let (router, doc) = api.split_for_parts();
+    (http::finish(router), doc)
+}
+
+/// One family, ready for `lambda_http::run`.
+pub fn lambda_router<S: LandStore>(name: &str, store: Arc<S>, clock: Arc<dyn Clock>) -> Option<Router> {
+    land_family(name, store, clock).map(|family| http::finish(family.split_for_parts().0))
+}

@@ -1,0 +1,104 @@
+//! The one error type of the HTTP layer and its mapping to the envelope
+//! `{"ok": false, "code": "...", "error": "..."}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A malformed or out-of-range parameter; the message names it.
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("Route {0} not found")]
+    RouteNotFound(String),
+    #[error("Method {0} is not allowed on this route")]
+    MethodNotAllowed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The error envelope every route answers with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Always false.
+    pub ok: bool,
+    /// A stable snake_case code, e.g. `invalid_parameter`, `not_found`.
+    pub code: String,
+    /// A human-readable message naming what is wrong.
+    pub error: String,
+}
+
+impl ApiError {
+    /// A bad query or path parameter.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code: "invalid_parameter",
+            message: message.into(),
+        }
+    }
+
+    pub fn missing(message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code: "missing_parameter",
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::NotFound(message.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } => code,
+            Self::NotFound(_) => "not_found",
+            Self::RouteNotFound(_) => "route_not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::Store(StoreError::Unavailable(_)) => "store_unavailable",
+            Self::Store(_) => "internal_error",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            // Store details stay in the logs, not in answers to strangers.
+            Self::Store(err) => {
+                tracing::error!(error = %err, "store failure");
+                match err {
+                    StoreError::Unavailable(_) => "The data store is unavailable, try again later".to_string(),
+                    _ => "Internal error".to_string(),
+                }
+            }
+            other => {
+                tracing::debug!(code = other.code(), error = %other, "request rejected");
+                other.to_string()
+            }
+        };
+        let body = ErrorBody {
+            ok: false,
+            code: self.code().to_string(),
+            error: message,
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,125 @@
+//! The embedded store: the whole LAND data set in process memory, persisted
+//! to one JSON-lines file (written to a temporary file, synced, then renamed,
+//! so a crash never leaves half a file). The default of `cargo run`.
+
+mod index;
+mod ports;
+
+use std::fs::{self, File};
+use std::hash::{Hash, Hasher};
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use index::LandIndex;
+
+use super::{LandDataset, Record, StoreError, StoreResult};
+
+pub struct EmbeddedLand {
+    file: Option<PathBuf>,
+    state: RwLock<Arc<Snapshot>>,
+}
+
+struct Snapshot {
+    data: LandDataset,
+    index: LandIndex,
+    version: String,
+}
+
+impl Snapshot {
+    fn new(data: LandDataset) -> Self {
+        let index = LandIndex::build(&data);
+        let version = data_version(&data);
+        Self { data, index, version }
+    }
+}
+
+/// A fingerprint of the content: caches key on it, so any change moves it.
+fn data_version(data: &LandDataset) -> String {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for record in data.records() {
+        serde_json::to_string(&record).unwrap_or_default().hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+impl EmbeddedLand {
+    /// A store that lives in memory only (tests, Lambda cold starts).
+    pub fn in_memory(data: LandDataset) -> Self {
+        Self {
+            file: None,
+            state: RwLock::new(Arc::new(Snapshot::new(data))),
+        }
+    }
+
+    /// Opens the store persisted at `file`; when the file does not exist yet,
+    /// fills it with `initial()` first.
+    pub fn open(file: impl AsRef<Path>, initial: impl FnOnce() -> LandDataset) -> StoreResult<Self> {
+        let file = file.as_ref().to_path_buf();
+        let data = if file.exists() {
+            let reader = BufReader::new(File::open(&file)?);
+            let mut data = LandDataset::default();
+            data.upsert(LandDataset::read_jsonl(reader).map_err(|e| match e {
+                StoreError::Corrupt(m) => StoreError::Corrupt(format!("{}: {m}", file.display())),
+                other => other,
+            })?);
+            data
+        } else {
+            let data = initial();
+            write_atomically(&file, &data)?;
+            data
+        };
+        Ok(Self {
+            file: Some(file),
+            state: RwLock::new(Arc::new(Snapshot::new(data))),
+        })
+    }
+
+    fn snapshot(&self) -> Arc<Snapshot> {
+        // A poisoned lock still holds a consistent snapshot: it is only ever replaced whole.
+        self.state.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The version of the data: changes whenever the content changes.
+    pub fn data_version(&self) -> String {
+        self.snapshot().version.clone()
+    }
+
+    pub fn dataset(&self) -> LandDataset {
+        self.snapshot().data.clone()
+    }
+
+    /// Replaces everything with `data` and persists it.
+    pub fn replace(&self, data: LandDataset) -> StoreResult<()> {
+        if let Some(file) = &self.file {
+            write_atomically(file, &data)?;
+        }
+        *self.state.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Snapshot::new(data));
+        Ok(())
+    }
+
+    /// Upserts records (see `LandDataset::upsert`) and persists the result.
+    /// Returns how many records were applied.
+    pub fn import(&self, records: impl IntoIterator<Item = Record>) -> StoreResult<usize> {
+        let mut data = self.dataset();
+        let count = data.upsert(records);
+        self.replace(data)?;
+        Ok(count)
+    }
+}
+
+fn write_atomically(file: &Path, data: &LandDataset) -> StoreResult<()> {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir)?;
+    }
+    let tmp = file.with_extension("jsonl.tmp");
+    {
+        let out = File::create(&tmp)?;
+        let mut writer = BufWriter::new(&out);
+        data.write_jsonl(&mut writer)?;
+        drop(writer);
+        out.sync_all()?;
+    }
+    fs::rename(&tmp, file)?;
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! The embedded store answering each route family's port.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+
+use super::EmbeddedLand;
+use super::index::LandIndex;
+use crate::bids::BidStore;
+use crate::districts::DistrictStore;
+use crate::domain::bid::{Bid, BidStatus};
+use crate::domain::coords::{Area, Coord};
+use crate::domain::district::{self, Contribution, District};
+use crate::domain::listing::{ListingQuery, Page};
+use crate::domain::mortgage::{Mortgage, MortgageStatus};
+use crate::domain::parcel::{Asset, Estate, Parcel, estate_id_order};
+use crate::domain::publication::{self, AssetType, Publication, StatusFilter};
+use crate::estates::EstateStore;
+use crate::map::MapStore;
+use crate::mortgages::MortgageStore;
+use crate::parcels::ParcelStore;
+use crate::publications::PublicationStore;
+use crate::store::StoreResult;
+
+/// Keeps the asset when it has a publication in `status` (or always, without
+/// a filter), showing that publication, else the current one.
+fn with_publication_filter<'a>(
+    publications: &'a [Publication],
+    status: Option<StatusFilter>,
+    now_ms: i64,
+) -> Option<Option<&'a Publication>> {
+    match status {
+        Some(status) => publication::latest_matching(publications, status, now_ms).map(Some),
+        None => Some(publication::current(publications, now_ms)),
+    }
+}
+
+fn parcels_in(index: &LandIndex, area: Area, now_ms: i64) -> Vec<Parcel> {
+    area.coords().filter_map(|c| index.parcel(c, now_ms)).collect()
+}
+
+#[async_trait]
+impl ParcelStore for EmbeddedLand {
+    async fn parcel(&self, at: Coord, now_ms: i64) -> StoreResult<Option<Parcel>> {
+        Ok(self.snapshot().index.parcel(at, now_ms))
+    }
+
+    async fn parcels_in(&self, area: Area, now_ms: i64) -> StoreResult<Vec<Parcel>> {
+        Ok(parcels_in(&self.snapshot().index, area, now_ms))
+    }
+
+    async fn list_parcels(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Parcel>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let rows: Vec<(&Parcel, Publication)> = index
+            .publications_by_asset
+            .iter()
+            .filter(|((kind, _), _)| *kind == AssetType::Parcel)
+            .filter_map(|((_, id), pubs)| {
+                let matched = publication::latest_matching(pubs, query.status, now_ms)?;
+                let at: Coord = id.parse().ok()?;
+                Some((index.parcels[at.index()].as_ref()?, matched.clone()))
+            })
+            .collect();
+        let page = query.page(rows, |a, b| (a.x, a.y).cmp(&(b.x, b.y)));
+        Ok(Page {
+            total: page.total,
+            items: page
+                .items
+                .into_iter()
+                .map(|(parcel, publication)| Parcel { publication: Some(publication), ..parcel.clone() })
+                .collect(),
+        })
+    }
+
+    async fn parcels_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Parcel>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let found = index.parcels_by_address.get(address).map_or(&[][..], Vec::as_slice);
+        Ok(found
+            .iter()
+            .filter_map(|&i| {
+                let parcel = index.parcels[i].as_ref()?;
+                let shown = with_publication_filter(index.publications_of(AssetType::Parcel, &parcel.id), status, now_ms)?;
+                Some(Parcel { publication: shown.cloned(), ..parcel.clone() })
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl EstateStore for EmbeddedLand {
+    async fn estate(&self, id: &str, now_ms: i64) -> StoreResult<Option<Estate>> {
+        Ok(self.snapshot().index.estate(id, now_ms))
+    }
+
+    async fn list_estates(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Estate>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let rows: Vec<(&Estate, Publication)> = index
+            .estates
+            .iter()
+            .filter(|e| !e.is_dissolved())
+            .filter_map(|e| {
+                let pubs = index.publications_of(AssetType::Estate, &e.id);
+                Some((e, publication::latest_matching(pubs, query.status, now_ms)?.clone()))
+            })
+            .collect();
+        let page = query.page(rows, |a, b| estate_id_order(&a.id, &b.id));
+        Ok(Page {
+            total: page.total,
+            items: page
+                .items
+                .into_iter()
+                .map(|(estate, publication)| Estate { publication: Some(publication), ..estate.clone() })
+                .collect(),
+        })
+    }
+
+    async fn estates_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Estate>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let found = index.estates_by_address.get(address).map_or(&[][..], Vec::as_slice);
+        Ok(found
+            .iter()
+            .map(|&i| &index.estates[i])
+            .filter(|e| !e.is_dissolved())
+            .filter_map(|e| {
+                let shown = with_publication_filter(index.publications_of(AssetType::Estate, &e.id), status, now_ms)?;
+                Some(Estate { publication: shown.cloned(), ..e.clone() })
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl BidStore for EmbeddedLand {
+    async fn bid(&self, id: &str) -> StoreResult<Option<Bid>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        Ok(index.bid_by_id.get(id).map(|&i| index.bids[i].clone()))
+    }
+
+    async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let found = index.bids_by_address.get(address).map_or(&[][..], Vec::as_slice);
+        Ok(found
+            .iter()
+            .map(|&i| &index.bids[i])
+            .filter(|b| status.is_none_or(|s| b.status == s))
+            .cloned()
+            .collect())
+    }
+
+    async fn bids_on(&self, asset_type: AssetType, asset_id: &str, status: Option<BidStatus>, bidder: Option<&str>) -> StoreResult<Vec<Bid>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let found = index.bids_by_asset.get(&(asset_type, asset_id.to_string())).map_or(&[][..], Vec::as_slice);
+        Ok(found
+            .iter()
+            .map(|&i| &index.bids[i])
+            .filter(|b| status.is_none_or(|s| b.status == s))
+            .filter(|b| bidder.is_none_or(|a| b.bidder == a))
+            .cloned()
+            .collect())
+    }
+
+    async fn bid_assets(&self, address: &str, status: Option<BidStatus>, now_ms: i64) -> StoreResult<Vec<Asset>> {
+        let bids = self.bids_of(address, status).await?;
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let mut seen = HashSet::new();
+        Ok(bids
+            .into_iter()
+            .filter(|b| seen.insert((b.asset_type, b.asset_id.clone())))
+            .filter_map(|b| match b.asset_type {
+                AssetType::Parcel => index.parcel(b.asset_id.parse().ok()?, now_ms).map(Asset::Parcel),
+                AssetType::Estate => index.estate(&b.asset_id, now_ms).map(Asset::Estate),
+            })
+            .collect())
+    }
+}
+
+fn filter_mortgages<'a>(index: &'a LandIndex, found: Option<&'a Vec<usize>>, status: Option<MortgageStatus>) -> impl Iterator<Item = &'a Mortgage> {
+    found
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .map(|&i| &index.mortgages[i])
+        .filter(move |m| status.is_none_or(|s| m.status == s))
+}
+
+#[async_trait]
+impl MortgageStore for EmbeddedLand {
+    async fn mortgages_of(&self, borrower: &str, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        Ok(filter_mortgages(index, index.mortgages_by_borrower.get(borrower), status).cloned().collect())
+    }
+
+    async fn mortgages_on(&self, parcel: Coord, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        Ok(filter_mortgages(index, index.mortgages_by_parcel.get(&parcel.id()), status).cloned().collect())
+    }
+
+    async fn mortgaged_parcels(&self, borrower: &str, now_ms: i64) -> StoreResult<Vec<Parcel>> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let mut seen = HashSet::new();
+        Ok(filter_mortgages(index, index.mortgages_by_borrower.get(borrower), None)
+            .filter(|m| m.status != MortgageStatus::Cancelled && m.asset_type == AssetType::Parcel)
+            .filter(|m| seen.insert(m.asset_id.clone()))
+            .filter_map(|m| index.parcel(m.asset_id.parse().ok()?, now_ms))
+            .filter(|p| p.publication.is_some())
+            .collect())
+    }
+}
+
+#[async_trait]
+impl PublicationStore for EmbeddedLand {
+    async fn publication(&self, tx_hash: &str) -> StoreResult<Option<Publication>> {
+        Ok(self.snapshot().index.publications.get(tx_hash).cloned())
+    }
+
+    async fn publications_on(&self, asset_type: AssetType, asset_id: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Publication>> {
+        let snapshot = self.snapshot();
+        Ok(snapshot
+            .index
+            .publications_of(asset_type, asset_id)
+            .iter()
+            .filter(|p| status.is_none_or(|s| s.matches(p, now_ms)))
+            .cloned()
+            .collect())
+    }
+}
+
+#[async_trait]
+impl DistrictStore for EmbeddedLand {
+    async fn districts(&self) -> StoreResult<Vec<District>> {
+        Ok(self.snapshot().index.districts.clone())
+    }
+
+    async fn district(&self, id: &str) -> StoreResult<Option<District>> {
+        Ok(self.snapshot().index.districts.iter().find(|d| d.id == id).cloned())
+    }
+
+    async fn contributions_of(&self, address: &str) -> StoreResult<Vec<Contribution>> {
+        Ok(district::sum_per_district(address, self.snapshot().index.contributions.iter()))
+    }
+}
+
+#[async_trait]
+impl MapStore for EmbeddedLand {
+    async fn assets_in(&self, area: Area, now_ms: i64) -> StoreResult<(Vec<Parcel>, Vec<Estate>)> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let parcels = parcels_in(index, area, now_ms);
+        let mut estate_ids: Vec<&str> = parcels.iter().filter_map(|p| p.estate_id.as_deref()).collect();
+        estate_ids.sort_by(|a, b| estate_id_order(a, b));
+        estate_ids.dedup();
+        let estates = estate_ids.into_iter().filter_map(|id| index.estate(id, now_ms)).collect();
+        Ok((parcels, estates))
+    }
+}
