@@ -1,1 +1,14 @@
-fn main(){}
+//! The `bids` route family as a Lambda function behind API Gateway.
+
+use std::sync::Arc;
+
+use shared::config::Config;
+use shared::domain::clock::SystemClock;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::telemetry::init_lambda();
+    let store = Config::from_env()?.land_store()?;
+    let router = shared::app::lambda_router("bids", store, Arc::new(SystemClock)).ok_or("unknown route family")?;
+    lambda_http::run(router).await
+}

@@ -131,17 +131,19 @@ struct RawContribution {
     total_parcels: u64,
 }
 
-/// The contributions of `contributions.json`, addresses lowercased.
+/// The contributions of `contributions.json`, addresses lowercased, one row
+/// per address and district (the file repeats some pairs: they are summed, so
+/// the rows have a key and importing them twice changes nothing).
 pub fn contributions() -> Vec<ContributionRow> {
     let raw: std::collections::BTreeMap<String, Vec<RawContribution>> =
         serde_json::from_str(CONTRIBUTIONS_JSON).expect("bundled contributions.json is valid");
-    raw.into_values()
-        .flatten()
-        .map(|c| ContributionRow {
-            address: c.address.to_ascii_lowercase(),
-            district_id: c.district_id,
-            land_count: c.total_parcels,
-        })
+    let mut totals = std::collections::BTreeMap::<(String, String), u64>::new();
+    for c in raw.into_values().flatten() {
+        *totals.entry((c.address.to_ascii_lowercase(), c.district_id)).or_default() += c.total_parcels;
+    }
+    totals
+        .into_iter()
+        .map(|((address, district_id), land_count)| ContributionRow { address, district_id, land_count })
         .collect()
 }
 
@@ -182,7 +184,10 @@ mod tests {
     #[test]
     fn contributions_are_loaded() {
         let rows = contributions();
-        assert_eq!(rows.len(), 4198);
+        let raw: std::collections::BTreeMap<String, Vec<RawContribution>> = serde_json::from_str(CONTRIBUTIONS_JSON).unwrap();
+        let raw_sum: u64 = raw.values().flatten().map(|c| c.total_parcels).sum();
+        assert_eq!(rows.iter().map(|r| r.land_count).sum::<u64>(), raw_sum);
+        assert!(rows.len() < 4198, "repeated pairs are merged");
         assert!(rows.iter().all(|r| r.address == r.address.to_ascii_lowercase()));
     }
 }

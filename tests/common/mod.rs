@@ -1,0 +1,75 @@
+//! The harness of the HTTP behaviour tests: the whole API over the embedded
+//! store holding the default generated city, a clock stopped in 2026, and
+//! requests sent through the router as the server and Lambda send them.
+#![allow(dead_code)]
+
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use shared::domain::clock::FixedClock;
+use shared::seed;
+use shared::store::LandDataset;
+use shared::store::embedded::EmbeddedLand;
+use tower::ServiceExt;
+
+/// 2026-06-01T00:00:00Z: every generated open publication is clearly live or expired.
+pub const NOW: i64 = 1_780_272_000_000;
+
+pub fn dataset() -> &'static LandDataset {
+    static DATA: OnceLock<LandDataset> = OnceLock::new();
+    DATA.get_or_init(|| seed::genesis_city(seed::DEFAULT_SEED))
+}
+
+pub fn store() -> Arc<EmbeddedLand> {
+    static STORE: OnceLock<Arc<EmbeddedLand>> = OnceLock::new();
+    STORE.get_or_init(|| Arc::new(EmbeddedLand::in_memory(dataset().clone()))).clone()
+}
+
+pub fn app() -> Router {
+    genesis_api::server_router(store(), Arc::new(FixedClock(NOW)))
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// `data` of a success envelope (asserting it is one).
+    pub fn data(&self) -> &Value {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
+        assert_eq!(self.body["ok"], true, "{}", self.body);
+        &self.body["data"]
+    }
+
+    /// Asserts an error envelope with this status and code; returns the message.
+    pub fn error(&self, status: u16, code: &str) -> String {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(self.body["ok"], false, "{}", self.body);
+        assert_eq!(self.body["code"], code, "{}", self.body);
+        self.body["error"].as_str().unwrap().to_string()
+    }
+}
+
+pub async fn send(router: Router, request: Request<Body>) -> Answer {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer { status, headers, body }
+}
+
+pub async fn get(uri: &str) -> Answer {
+    send(app(), Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+/// The ids ("x,y" or estate ids) of a list of assets.
+pub fn ids(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect()
+}
