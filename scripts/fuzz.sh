@@ -28,5 +28,4 @@ exec "$ST" run "$BASE/openapi.json" \
   --workers 2 \
   --request-timeout 10 \
   --wait-for-schema 30 \
-  --max-time 170 \
   --no-color
