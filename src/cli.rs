@@ -20,7 +20,12 @@ use shared::store::{LandDataset, Record};
 #[command(version, about = "LAND API: local server and operator commands")]
 pub struct Cli {
     /// The embedded store's file.
-    #[arg(long, global = true, env = "LAND_DATA_FILE", default_value = ".data/land.jsonl")]
+    #[arg(
+        long,
+        global = true,
+        env = "LAND_DATA_FILE",
+        default_value = ".data/land.jsonl"
+    )]
     data_file: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
@@ -64,7 +69,10 @@ impl Cli {
     }
 
     fn config(&self) -> Result<Config, Box<dyn std::error::Error>> {
-        Ok(Config { data_file: Some(self.data_file.clone()), ..Config::from_env()? })
+        Ok(Config {
+            data_file: Some(self.data_file.clone()),
+            ..Config::from_env()?
+        })
     }
 
     fn dispatch(self) -> CliResult {
@@ -123,18 +131,27 @@ fn serve(config: &Config, host: std::net::IpAddr, port: u16) -> CliResult {
 fn regenerate(data_file: &PathBuf, seed: u64) -> CliResult {
     let spinner = spinner("generating Genesis City and its marketplace");
     let data = seed::genesis_city(seed);
-    spinner.set_message(format!("writing {} records to {}", data.record_count(), data_file.display()));
+    spinner.set_message(format!(
+        "writing {} records to {}",
+        data.record_count(),
+        data_file.display()
+    ));
     let store = EmbeddedLand::open(data_file, LandDataset::default)?;
     store.replace(data)?;
     spinner.finish_and_clear();
-    println!("seeded {} with seed {seed} (data version {})", data_file.display(), store.data_version());
+    println!(
+        "seeded {} with seed {seed} (data version {})",
+        data_file.display(),
+        store.data_version()
+    );
     Ok(())
 }
 
 fn import(config: &Config, dump: &PathBuf) -> CliResult {
     let file = File::open(dump).map_err(|e| format!("{}: {e}", dump.display()))?;
     let bar = ProgressBar::new(file.metadata()?.len()).with_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")?.progress_chars("=> "),
+        ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")?
+            .progress_chars("=> "),
     );
     bar.set_message("reading");
     let mut records = Vec::new();
@@ -152,7 +169,10 @@ fn import(config: &Config, dump: &PathBuf) -> CliResult {
     let spinner = spinner("writing");
     let count = store.import(records)?;
     spinner.finish_and_clear();
-    println!("imported {count} records (data version {})", store.data_version());
+    println!(
+        "imported {count} records (data version {})",
+        store.data_version()
+    );
     Ok(())
 }
 
@@ -162,7 +182,11 @@ fn export(config: &Config, dump: &PathBuf) -> CliResult {
     let data = store.dataset();
     data.write_jsonl(&mut out)?;
     out.flush()?;
-    println!("exported {} records to {}", data.record_count(), dump.display());
+    println!(
+        "exported {} records to {}",
+        data.record_count(),
+        dump.display()
+    );
     Ok(())
 }
 

@@ -9,7 +9,10 @@ async fn all_42_districts_with_the_reference_fields() {
     let answer = get("/v1/districts").await;
     let districts = answer.data().as_array().unwrap();
     assert_eq!(districts.len(), 42);
-    let dragon = districts.iter().find(|d| d["id"] == "106f1557-4a92-41a4-9f18-40fcb90b4031").unwrap();
+    let dragon = districts
+        .iter()
+        .find(|d| d["id"] == "106f1557-4a92-41a4-9f18-40fcb90b4031")
+        .unwrap();
     assert_eq!(
         dragon,
         &serde_json::json!({
@@ -35,13 +38,25 @@ async fn one_district_or_404() {
 
 #[tokio::test]
 async fn contributions_summed_per_district() {
-    let answer = get("/v1/addresses/0x0069E55468BF889925A7A85E8A1945FBC75267F5/contributions").await;
+    let answer =
+        get("/v1/addresses/0x0069E55468BF889925A7A85E8A1945FBC75267F5/contributions").await;
     let rows = answer.data().as_array().unwrap();
     assert!(rows.len() >= 3);
-    let aetheria = rows.iter().find(|r| r["district_id"] == "219ac351-e6ce-4e17-8b84-eb008afddf69").unwrap();
+    let aetheria = rows
+        .iter()
+        .find(|r| r["district_id"] == "219ac351-e6ce-4e17-8b84-eb008afddf69")
+        .unwrap();
     // The source lists this pair twice with 5 parcels each.
     assert_eq!(aetheria["land_count"], "10");
-    assert_eq!(aetheria["address"], "0x0069e55468bf889925a7a85e8a1945fbc75267f5");
+    assert_eq!(
+        aetheria["address"],
+        "0x0069e55468bf889925a7a85e8a1945fbc75267f5"
+    );
     assert!(rows.iter().all(|r| r["land_count"].is_string()));
-    assert_eq!(get("/v1/addresses/0x0000000000000000000000000000000000000001/contributions").await.data(), &serde_json::json!([]));
+    assert_eq!(
+        get("/v1/addresses/0x0000000000000000000000000000000000000001/contributions")
+            .await
+            .data(),
+        &serde_json::json!([])
+    );
 }

@@ -8,11 +8,20 @@ use common::{NOW, dataset, get, ids};
 use shared::domain::publication::{AssetType, StatusFilter};
 
 fn listed(status: StatusFilter) -> BTreeSet<String> {
-    let dissolved: BTreeSet<&str> = dataset().estates.iter().filter(|e| e.data.parcels.is_empty()).map(|e| e.id.as_str()).collect();
+    let dissolved: BTreeSet<&str> = dataset()
+        .estates
+        .iter()
+        .filter(|e| e.data.parcels.is_empty())
+        .map(|e| e.id.as_str())
+        .collect();
     dataset()
         .publications
         .iter()
-        .filter(|p| p.asset_type == AssetType::Estate && status.matches(p, NOW) && !dissolved.contains(p.asset_id.as_str()))
+        .filter(|p| {
+            p.asset_type == AssetType::Estate
+                && status.matches(p, NOW)
+                && !dissolved.contains(p.asset_id.as_str())
+        })
         .map(|p| p.asset_id.clone())
         .collect()
 }
@@ -22,7 +31,16 @@ async fn one_estate_with_the_reference_shape() {
     let estate = &dataset().estates[0];
     let answer = get(&format!("/v1/estates/{}", estate.id)).await;
     let data = answer.data();
-    for key in ["id", "owner", "data", "last_transferred_at", "tx_hash", "token_id", "update_operator", "publication"] {
+    for key in [
+        "id",
+        "owner",
+        "data",
+        "last_transferred_at",
+        "tx_hash",
+        "token_id",
+        "update_operator",
+        "publication",
+    ] {
         assert!(data.get(key).is_some(), "missing {key}");
     }
     assert_eq!(data["id"], estate.id.as_str());
@@ -49,7 +67,9 @@ async fn listing_with_total_sorting_and_pages() {
         assert_eq!(e["publication"]["status"], "open");
         assert_eq!(e["publication"]["asset_type"], "estate");
     }
-    let prices: Vec<f64> = get("/v1/estates?sort_by=price&sort_order=desc&limit=100").await.data()["estates"]
+    let prices: Vec<f64> = get("/v1/estates?sort_by=price&sort_order=desc&limit=100")
+        .await
+        .data()["estates"]
         .as_array()
         .unwrap()
         .iter()
@@ -58,15 +78,30 @@ async fn listing_with_total_sorting_and_pages() {
     assert!(prices.windows(2).all(|w| w[0] >= w[1]));
     let first = get("/v1/estates?limit=5&offset=0").await;
     let second = get("/v1/estates?limit=5&offset=5").await;
-    let (a, b): (BTreeSet<_>, BTreeSet<_>) = (ids(&first.data()["estates"]).into_iter().collect(), ids(&second.data()["estates"]).into_iter().collect());
+    let (a, b): (BTreeSet<_>, BTreeSet<_>) = (
+        ids(&first.data()["estates"]).into_iter().collect(),
+        ids(&second.data()["estates"]).into_iter().collect(),
+    );
     assert!(a.is_disjoint(&b));
-    assert_eq!(get("/v1/estates?status=sold").await.data()["total"].as_u64().unwrap() as usize, listed(StatusFilter::Sold).len());
-    get("/v1/estates?sort_by=size").await.error(400, "invalid_parameter");
+    assert_eq!(
+        get("/v1/estates?status=sold").await.data()["total"]
+            .as_u64()
+            .unwrap() as usize,
+        listed(StatusFilter::Sold).len()
+    );
+    get("/v1/estates?sort_by=size")
+        .await
+        .error(400, "invalid_parameter");
 }
 
 #[tokio::test]
 async fn dissolved_estates_are_never_listed() {
-    let dissolved: Vec<&str> = dataset().estates.iter().filter(|e| e.data.parcels.is_empty()).map(|e| e.id.as_str()).collect();
+    let dissolved: Vec<&str> = dataset()
+        .estates
+        .iter()
+        .filter(|e| e.data.parcels.is_empty())
+        .map(|e| e.id.as_str())
+        .collect();
     assert!(!dissolved.is_empty());
     for status in ["open", "sold", "cancelled", "expired", "fingerprintChanged"] {
         let all = get(&format!("/v1/estates?status={status}&limit=100")).await;
@@ -74,7 +109,12 @@ async fn dissolved_estates_are_never_listed() {
             assert!(!dissolved.contains(&id.as_str()));
         }
     }
-    let owner = &dataset().estates.iter().find(|e| e.data.parcels.is_empty()).unwrap().owner;
+    let owner = &dataset()
+        .estates
+        .iter()
+        .find(|e| e.data.parcels.is_empty())
+        .unwrap()
+        .owner;
     let mine = get(&format!("/v1/addresses/{owner}/estates")).await;
     for id in ids(mine.data()) {
         assert!(!dissolved.contains(&id.as_str()));
@@ -83,8 +123,16 @@ async fn dissolved_estates_are_never_listed() {
 
 #[tokio::test]
 async fn estates_of_an_address() {
-    let estate = dataset().estates.iter().find(|e| !e.data.parcels.is_empty()).unwrap();
-    let answer = get(&format!("/v1/addresses/{}/estates", estate.owner.to_uppercase().replacen("0X", "0x", 1))).await;
+    let estate = dataset()
+        .estates
+        .iter()
+        .find(|e| !e.data.parcels.is_empty())
+        .unwrap();
+    let answer = get(&format!(
+        "/v1/addresses/{}/estates",
+        estate.owner.to_uppercase().replacen("0X", "0x", 1)
+    ))
+    .await;
     let got = ids(answer.data());
     assert!(got.contains(&estate.id));
     for e in answer.data().as_array().unwrap() {
@@ -92,5 +140,7 @@ async fn estates_of_an_address() {
         let update_operator = e["update_operator"].as_str().unwrap_or_default();
         assert!(owner == estate.owner || update_operator == estate.owner);
     }
-    get("/v1/addresses/nope/estates").await.error(400, "invalid_parameter");
+    get("/v1/addresses/nope/estates")
+        .await
+        .error(400, "invalid_parameter");
 }

@@ -39,7 +39,11 @@ async fn query_strings_of_v2_events_are_read() {
 
 #[tokio::test]
 async fn a_family_answers_only_its_own_routes() {
-    let (status, body) = invoke("districts", include_str!("../events/parcels-get-parcel.json")).await;
+    let (status, body) = invoke(
+        "districts",
+        include_str!("../events/parcels-get-parcel.json"),
+    )
+    .await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "route_not_found");
     assert!(shared::app::lambda_router("nope", store(), Arc::new(FixedClock(NOW))).is_none());

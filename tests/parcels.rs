@@ -19,19 +19,44 @@ fn expected_listed(status: StatusFilter) -> BTreeSet<String> {
 }
 
 fn an_owner_with_parcels() -> String {
-    dataset().parcels.iter().find_map(|p| p.owner.clone()).unwrap()
+    dataset()
+        .parcels
+        .iter()
+        .find_map(|p| p.owner.clone())
+        .unwrap()
 }
 
 #[tokio::test]
 async fn one_parcel_by_coordinates_with_the_reference_shape() {
     let answer = get("/v1/parcels/-48/-29").await;
     let parcel = answer.data();
-    let keys: Vec<&str> = parcel.as_object().unwrap().keys().map(String::as_str).collect();
-    for key in ["id", "x", "y", "auction_price", "district_id", "owner", "data", "auction_owner", "tags", "last_transferred_at", "in_estate", "publication"] {
+    let keys: Vec<&str> = parcel
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for key in [
+        "id",
+        "x",
+        "y",
+        "auction_price",
+        "district_id",
+        "owner",
+        "data",
+        "auction_owner",
+        "tags",
+        "last_transferred_at",
+        "in_estate",
+        "publication",
+    ] {
         assert!(keys.contains(&key), "missing {key} in {parcel}");
     }
     assert_eq!(parcel["id"], "-48,-29");
-    assert_eq!((parcel["x"].as_i64(), parcel["y"].as_i64()), (Some(-48), Some(-29)));
+    assert_eq!(
+        (parcel["x"].as_i64(), parcel["y"].as_i64()),
+        (Some(-48), Some(-29))
+    );
     assert!(parcel["last_transferred_at"].is_null() || parcel["last_transferred_at"].is_string());
 }
 
@@ -39,7 +64,10 @@ async fn one_parcel_by_coordinates_with_the_reference_shape() {
 async fn a_district_parcel_has_its_district_and_no_proximity() {
     let parcel = get("/v1/parcels/0/-1").await;
     let parcel = parcel.data();
-    assert_eq!(parcel["district_id"], "55327350-d9f0-4cae-b0f3-8745a0431099");
+    assert_eq!(
+        parcel["district_id"],
+        "55327350-d9f0-4cae-b0f3-8745a0431099"
+    );
     assert_eq!(parcel["tags"], serde_json::json!({}));
 }
 
@@ -48,15 +76,21 @@ async fn proximity_tags_name_the_nearest_road() {
     // A parcel outside the districts right next to a road parcel.
     let data = dataset();
     let road = "f77140f9-c7b4-4787-89c9-9fa0e219b079";
-    let next_to_road = data
-        .parcels
-        .iter()
-        .find(|p| {
-            p.district_id.is_none()
-                && data.parcels.iter().any(|q| q.district_id.as_deref() == Some(road) && q.y == p.y && q.x == p.x + 1)
-        })
-        .unwrap();
-    let answer = get(&format!("/v1/parcels/{}/{}", next_to_road.x, next_to_road.y)).await;
+    let next_to_road =
+        data.parcels
+            .iter()
+            .find(|p| {
+                p.district_id.is_none()
+                    && data.parcels.iter().any(|q| {
+                        q.district_id.as_deref() == Some(road) && q.y == p.y && q.x == p.x + 1
+                    })
+            })
+            .unwrap();
+    let answer = get(&format!(
+        "/v1/parcels/{}/{}",
+        next_to_road.x, next_to_road.y
+    ))
+    .await;
     let tag = &answer.data()["tags"]["proximity"]["road"];
     assert_eq!(tag["district_id"], road);
     assert_eq!(tag["distance"], 0);
@@ -95,28 +129,53 @@ async fn by_token_id_in_decimal_hex_and_exact_exponential_form() {
 async fn bad_token_ids_are_400() {
     let message = get("/v1/parcels/1.1579208923731619542357098500868790784067953708956584089131272353293770581592e+10").await.error(400, "invalid_parameter");
     assert!(message.contains("exact integer"), "{message}");
-    let message = get("/v1/parcels/banana").await.error(400, "invalid_parameter");
+    let message = get("/v1/parcels/banana")
+        .await
+        .error(400, "invalid_parameter");
     assert!(message.contains("banana"), "{message}");
     // (151, 0) is outside the city.
-    let message = get("/v1/parcels/0x9700000000000000000000000000000000").await.error(400, "invalid_parameter");
-    assert!(message.starts_with("Coords (151, 0) are out of bounds"), "{message}");
+    let message = get("/v1/parcels/0x9700000000000000000000000000000000")
+        .await
+        .error(400, "invalid_parameter");
+    assert!(
+        message.starts_with("Coords (151, 0) are out of bounds"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
 async fn encoded_id_matches_the_golden_value() {
     let answer = get("/v1/parcels/-48/-29/encodedId").await;
-    assert_eq!(answer.data()["encoded_id"], "0xffffffffffffffffffffffffffffffd0ffffffffffffffffffffffffffffffe3");
-    assert_eq!(get("/v1/parcels/0/0/encodedId").await.data()["encoded_id"], "0x0");
-    assert_eq!(get("/v1/parcels/1/2/encodedId").await.data()["encoded_id"], "0x100000000000000000000000000000002");
+    assert_eq!(
+        answer.data()["encoded_id"],
+        "0xffffffffffffffffffffffffffffffd0ffffffffffffffffffffffffffffffe3"
+    );
+    assert_eq!(
+        get("/v1/parcels/0/0/encodedId").await.data()["encoded_id"],
+        "0x0"
+    );
+    assert_eq!(
+        get("/v1/parcels/1/2/encodedId").await.data()["encoded_id"],
+        "0x100000000000000000000000000000002"
+    );
 }
 
 #[tokio::test]
 async fn coordinates_are_checked() {
-    let message = get("/v1/parcels/151/0").await.error(400, "invalid_parameter");
-    assert_eq!(message, "Coords (151, 0) are out of bounds: {\"minX\":-150,\"minY\":-150,\"maxX\":150,\"maxY\":150}");
-    let message = get("/v1/parcels/1.5/0/encodedId").await.error(400, "invalid_parameter");
+    let message = get("/v1/parcels/151/0")
+        .await
+        .error(400, "invalid_parameter");
+    assert_eq!(
+        message,
+        "Coords (151, 0) are out of bounds: {\"minX\":-150,\"minY\":-150,\"maxX\":150,\"maxY\":150}"
+    );
+    let message = get("/v1/parcels/1.5/0/encodedId")
+        .await
+        .error(400, "invalid_parameter");
     assert_eq!(message, "Invalid coordinate \"x\" must be an integer");
-    let message = get("/v1/parcels/0/abc").await.error(400, "invalid_parameter");
+    let message = get("/v1/parcels/0/abc")
+        .await
+        .error(400, "invalid_parameter");
     assert_eq!(message, "Invalid coordinate \"y\" must be an integer");
 }
 
@@ -128,7 +187,10 @@ async fn the_default_listing_is_open_parcels_newest_first() {
     assert_eq!(data["total"].as_u64().unwrap() as usize, expected.len());
     let parcels = data["parcels"].as_array().unwrap();
     assert_eq!(parcels.len(), 20);
-    let created: Vec<i64> = parcels.iter().map(|p| p["publication"]["block_time_created_at"].as_i64().unwrap()).collect();
+    let created: Vec<i64> = parcels
+        .iter()
+        .map(|p| p["publication"]["block_time_created_at"].as_i64().unwrap())
+        .collect();
     assert!(created.windows(2).all(|w| w[0] >= w[1]), "{created:?}");
     for p in parcels {
         assert_eq!(p["publication"]["status"], "open");
@@ -142,7 +204,10 @@ fn key_of(parcel: &Value, sort_by: &str) -> f64 {
     match sort_by {
         "price" => p["price"].as_f64().unwrap(),
         "created_at" => p["block_time_created_at"].as_f64().unwrap(),
-        "block_time_updated_at" => p["block_time_updated_at"].as_f64().or(p["block_time_created_at"].as_f64()).unwrap(),
+        "block_time_updated_at" => p["block_time_updated_at"]
+            .as_f64()
+            .or(p["block_time_created_at"].as_f64())
+            .unwrap(),
         "expires_at" => p["expires_at"].as_f64().unwrap(),
         other => panic!("{other}"),
     }
@@ -150,12 +215,31 @@ fn key_of(parcel: &Value, sort_by: &str) -> f64 {
 
 #[tokio::test]
 async fn every_sort_order_in_both_directions() {
-    for (sort_by, default_asc) in [("price", true), ("created_at", false), ("block_time_updated_at", false), ("expires_at", true)] {
-        for (order, asc) in [("", default_asc), ("&sort_order=asc", true), ("&sort_order=desc", false)] {
-            let answer = get(&format!("/v1/parcels?status=sold&sort_by={sort_by}{order}&limit=100")).await;
-            let keys: Vec<f64> = answer.data()["parcels"].as_array().unwrap().iter().map(|p| key_of(p, sort_by)).collect();
+    for (sort_by, default_asc) in [
+        ("price", true),
+        ("created_at", false),
+        ("block_time_updated_at", false),
+        ("expires_at", true),
+    ] {
+        for (order, asc) in [
+            ("", default_asc),
+            ("&sort_order=asc", true),
+            ("&sort_order=desc", false),
+        ] {
+            let answer = get(&format!(
+                "/v1/parcels?status=sold&sort_by={sort_by}{order}&limit=100"
+            ))
+            .await;
+            let keys: Vec<f64> = answer.data()["parcels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| key_of(p, sort_by))
+                .collect();
             assert!(keys.len() > 10, "{sort_by}");
-            let sorted = keys.windows(2).all(|w| if asc { w[0] <= w[1] } else { w[0] >= w[1] });
+            let sorted = keys
+                .windows(2)
+                .all(|w| if asc { w[0] <= w[1] } else { w[0] >= w[1] });
             assert!(sorted, "{sort_by}{order}: {keys:?}");
         }
     }
@@ -163,11 +247,16 @@ async fn every_sort_order_in_both_directions() {
 
 #[tokio::test]
 async fn pages_are_stable_and_cover_every_match_once() {
-    let total = get("/v1/parcels?sort_by=price").await.data()["total"].as_u64().unwrap() as usize;
+    let total = get("/v1/parcels?sort_by=price").await.data()["total"]
+        .as_u64()
+        .unwrap() as usize;
     let mut seen = Vec::new();
     let mut offset = 0;
     while offset < total {
-        let answer = get(&format!("/v1/parcels?sort_by=price&limit=100&offset={offset}")).await;
+        let answer = get(&format!(
+            "/v1/parcels?sort_by=price&limit=100&offset={offset}"
+        ))
+        .await;
         seen.extend(ids(&answer.data()["parcels"]));
         offset += 100;
     }
@@ -191,11 +280,19 @@ async fn every_status_filter() {
         ("sold", StatusFilter::Sold, "sold"),
         ("cancelled", StatusFilter::Cancelled, "cancelled"),
         ("expired", StatusFilter::Expired, "open"),
-        ("fingerprintChanged", StatusFilter::FingerprintChanged, "fingerprintChanged"),
+        (
+            "fingerprintChanged",
+            StatusFilter::FingerprintChanged,
+            "fingerprintChanged",
+        ),
     ] {
         let answer = get(&format!("/v1/parcels?status={query}&limit=100")).await;
         let data = answer.data();
-        assert_eq!(data["total"].as_u64().unwrap() as usize, expected_listed(filter).len(), "{query}");
+        assert_eq!(
+            data["total"].as_u64().unwrap() as usize,
+            expected_listed(filter).len(),
+            "{query}"
+        );
         assert!(data["total"].as_u64().unwrap() > 0, "{query}");
         for p in data["parcels"].as_array().unwrap() {
             assert_eq!(p["publication"]["status"], status, "{query}");
@@ -209,8 +306,20 @@ async fn every_status_filter() {
 
 #[tokio::test]
 async fn limit_is_clamped_and_bad_listing_parameters_are_400() {
-    assert_eq!(get("/v1/parcels?limit=0").await.data()["parcels"].as_array().unwrap().len(), 1);
-    assert_eq!(get("/v1/parcels?limit=1000").await.data()["parcels"].as_array().unwrap().len(), 100);
+    assert_eq!(
+        get("/v1/parcels?limit=0").await.data()["parcels"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        get("/v1/parcels?limit=1000").await.data()["parcels"]
+            .as_array()
+            .unwrap()
+            .len(),
+        100
+    );
     for (query, name) in [
         ("limit=abc", "limit"),
         ("limit=-1", "limit"),
@@ -220,8 +329,13 @@ async fn limit_is_clamped_and_bad_listing_parameters_are_400() {
         ("sort_by=height", "sort_by"),
         ("sort_order=up", "sort_order"),
     ] {
-        let message = get(&format!("/v1/parcels?{query}")).await.error(400, "invalid_parameter");
-        assert!(message.contains(&format!("\"{name}\"")), "{query}: {message}");
+        let message = get(&format!("/v1/parcels?{query}"))
+            .await
+            .error(400, "invalid_parameter");
+        assert!(
+            message.contains(&format!("\"{name}\"")),
+            "{query}: {message}"
+        );
     }
 }
 
@@ -234,11 +348,17 @@ async fn a_box_lists_every_parcel_x_ascending_then_y_descending() {
     assert_eq!(got.len(), 441);
     assert_eq!(&got[..3], ["-10,10", "-10,9", "-10,8"]);
     assert_eq!(got.last().unwrap(), "10,-10");
-    let message = get("/v1/parcels?nw=-10,10").await.error(400, "missing_parameter");
+    let message = get("/v1/parcels?nw=-10,10")
+        .await
+        .error(400, "missing_parameter");
     assert_eq!(message, "Both \"nw\" and \"se\" are required query params");
-    let message = get("/v1/parcels?nw=-150,150&se=150,-150").await.error(400, "invalid_parameter");
+    let message = get("/v1/parcels?nw=-150,150&se=150,-150")
+        .await
+        .error(400, "invalid_parameter");
     assert!(message.contains("90601"), "{message}");
-    let message = get("/v1/parcels?nw=a,b&se=0,0").await.error(400, "invalid_parameter");
+    let message = get("/v1/parcels?nw=a,b&se=0,0")
+        .await
+        .error(400, "invalid_parameter");
     assert!(message.contains("\"nw\""), "{message}");
 }
 
@@ -248,10 +368,18 @@ async fn parcels_of_an_address_in_any_case() {
     let expected: BTreeSet<String> = dataset()
         .parcels
         .iter()
-        .filter(|p| [&p.owner, &p.operator, &p.update_operator].into_iter().any(|a| a.as_deref() == Some(owner.as_str())))
+        .filter(|p| {
+            [&p.owner, &p.operator, &p.update_operator]
+                .into_iter()
+                .any(|a| a.as_deref() == Some(owner.as_str()))
+        })
         .map(|p| p.id.clone())
         .collect();
-    let answer = get(&format!("/v1/addresses/{}/parcels", owner.to_uppercase().replace("0X", "0x"))).await;
+    let answer = get(&format!(
+        "/v1/addresses/{}/parcels",
+        owner.to_uppercase().replace("0X", "0x")
+    ))
+    .await;
     let got: BTreeSet<String> = ids(answer.data()).into_iter().collect();
     assert_eq!(got, expected);
     assert!(!got.is_empty());
@@ -260,7 +388,9 @@ async fn parcels_of_an_address_in_any_case() {
     for p in sold.data().as_array().unwrap() {
         assert_eq!(p["publication"]["status"], "sold");
     }
-    let message = get("/v1/addresses/0xdeadbeef/parcels").await.error(400, "invalid_parameter");
+    let message = get("/v1/addresses/0xdeadbeef/parcels")
+        .await
+        .error(400, "invalid_parameter");
     assert!(message.contains("0xdeadbeef"), "{message}");
     let nobody = get("/v1/addresses/0x0000000000000000000000000000000000000009/parcels").await;
     assert_eq!(nobody.data(), &serde_json::json!([]));

@@ -19,7 +19,8 @@ fn data_survives_a_restart_unchanged() {
     let version = first.data_version();
     let data = first.dataset();
     drop(first);
-    let again = EmbeddedLand::open(&file, || panic!("must not regenerate: the file exists")).unwrap();
+    let again =
+        EmbeddedLand::open(&file, || panic!("must not regenerate: the file exists")).unwrap();
     assert_eq!(again.data_version(), version);
     assert_eq!(again.dataset(), data);
     std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
@@ -34,11 +35,18 @@ fn imports_upsert_by_key_persist_and_change_the_version() {
     parcel.owner = Some("0x00000000000000000000000000000000000000aa".into());
     let count_before = store.dataset().record_count();
 
-    let dump = format!("{}\n\n", serde_json::to_string(&Record::Parcel(parcel.clone())).unwrap());
+    let dump = format!(
+        "{}\n\n",
+        serde_json::to_string(&Record::Parcel(parcel.clone())).unwrap()
+    );
     let records = LandDataset::read_jsonl(Cursor::new(dump)).unwrap();
     assert_eq!(store.import(records).unwrap(), 1);
     assert_ne!(store.data_version(), before);
-    assert_eq!(store.dataset().record_count(), count_before, "same key: replaced, not added");
+    assert_eq!(
+        store.dataset().record_count(),
+        count_before,
+        "same key: replaced, not added"
+    );
 
     let reopened = EmbeddedLand::open(&file, LandDataset::default).unwrap();
     assert_eq!(reopened.dataset().parcels[0].owner, parcel.owner);
@@ -61,5 +69,8 @@ fn an_export_reimports_to_the_same_data() {
     let mut back = LandDataset::default();
     back.upsert(LandDataset::read_jsonl(Cursor::new(buffer)).unwrap());
     assert_eq!(back.record_count(), data.record_count());
-    assert_eq!(EmbeddedLand::in_memory(back).data_version(), EmbeddedLand::in_memory(data).data_version());
+    assert_eq!(
+        EmbeddedLand::in_memory(back).data_version(),
+        EmbeddedLand::in_memory(data).data_version()
+    );
 }

@@ -13,14 +13,26 @@ async fn flat_translations_for_every_locale() {
         assert!(data.values().all(|v| v.is_string()), "{locale} is flat");
     }
     let en = get("/v1/translations/en").await;
-    assert_eq!(en.data()["activity.approve"], "You can start by approving some MANA on your {settings_link}");
-    assert_eq!(en.data()["activity.clear.title"], "Delete transaction history");
+    assert_eq!(
+        en.data()["activity.approve"],
+        "You can start by approving some MANA on your {settings_link}"
+    );
+    assert_eq!(
+        en.data()["activity.clear.title"],
+        "Delete transaction history"
+    );
 }
 
 #[tokio::test]
 async fn only_the_first_two_letters_count() {
-    assert_eq!(get("/v1/translations/en-US").await.body, get("/v1/translations/en").await.body);
-    assert_eq!(get("/v1/translations/ES_ar").await.body, get("/v1/translations/es").await.body);
+    assert_eq!(
+        get("/v1/translations/en-US").await.body,
+        get("/v1/translations/en").await.body
+    );
+    assert_eq!(
+        get("/v1/translations/ES_ar").await.body,
+        get("/v1/translations/es").await.body
+    );
 }
 
 #[tokio::test]

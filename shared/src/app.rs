@@ -38,21 +38,47 @@ struct LandDoc;
 
 /// A store that serves every LAND family (the embedded one does).
 pub trait LandStore:
-    ParcelStore + EstateStore + BidStore + MortgageStore + PublicationStore + DistrictStore + MapStore + 'static
+    ParcelStore
+    + EstateStore
+    + BidStore
+    + MortgageStore
+    + PublicationStore
+    + DistrictStore
+    + MapStore
+    + 'static
 {
 }
 
 impl<T> LandStore for T where
-    T: ParcelStore + EstateStore + BidStore + MortgageStore + PublicationStore + DistrictStore + MapStore + 'static
+    T: ParcelStore
+        + EstateStore
+        + BidStore
+        + MortgageStore
+        + PublicationStore
+        + DistrictStore
+        + MapStore
+        + 'static
 {
 }
 
 /// The route families of the LAND API, by name: each is one Lambda function.
-pub const LAND_FAMILIES: [&str; 8] =
-    ["parcels", "estates", "bids", "mortgages", "publications", "districts", "map", "translations"];
+pub const LAND_FAMILIES: [&str; 8] = [
+    "parcels",
+    "estates",
+    "bids",
+    "mortgages",
+    "publications",
+    "districts",
+    "map",
+    "translations",
+];
 
 /// One family's routes and their OpenAPI description; `None` for an unknown name.
-pub fn land_family<S: LandStore>(name: &str, store: Arc<S>, clock: Arc<dyn Clock>) -> Option<OpenApiRouter> {
+pub fn land_family<S: LandStore>(
+    name: &str,
+    store: Arc<S>,
+    clock: Arc<dyn Clock>,
+) -> Option<OpenApiRouter> {
     Some(match name {
         "parcels" => parcels::router(ParcelsState { store, clock }),
         "estates" => estates::router(EstatesState { store, clock }),
@@ -79,6 +105,10 @@ pub fn land_api<S: LandStore>(store: Arc<S>, clock: Arc<dyn Clock>) -> (Router, 
 }
 
 /// One family, ready for `lambda_http::run`.
-pub fn lambda_router<S: LandStore>(name: &str, store: Arc<S>, clock: Arc<dyn Clock>) -> Option<Router> {
+pub fn lambda_router<S: LandStore>(
+    name: &str,
+    store: Arc<S>,
+    clock: Arc<dyn Clock>,
+) -> Option<Router> {
     land_family(name, store, clock).map(|family| http::finish(family.split_for_parts().0))
 }

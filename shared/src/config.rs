@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::seed;
-use crate::store::embedded::EmbeddedLand;
 use crate::store::StoreError;
+use crate::store::embedded::EmbeddedLand;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -19,14 +19,21 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} must be {expected}, got {value:?}")]
-    Invalid { name: &'static str, expected: &'static str, value: String },
+    Invalid {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { data_file: None, seed: seed::DEFAULT_SEED }
+        Self {
+            data_file: None,
+            seed: seed::DEFAULT_SEED,
+        }
     }
 }
 
@@ -45,7 +52,9 @@ impl Config {
             })?,
             None => seed::DEFAULT_SEED,
         };
-        let data_file = var("LAND_DATA_FILE").filter(|v| !v.is_empty()).map(PathBuf::from);
+        let data_file = var("LAND_DATA_FILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
         Ok(Self { data_file, seed })
     }
 
@@ -72,9 +81,18 @@ mod tests {
             _ => None,
         })
         .unwrap();
-        assert_eq!(config, Config { data_file: Some("/tmp/x.jsonl".into()), seed: 7 });
+        assert_eq!(
+            config,
+            Config {
+                data_file: Some("/tmp/x.jsonl".into()),
+                seed: 7
+            }
+        );
         assert_eq!(Config::from_lookup(|_| None).unwrap(), Config::default());
         let err = Config::from_lookup(|n| (n == "LAND_SEED").then(|| "x".into())).unwrap_err();
-        assert_eq!(err.to_string(), "LAND_SEED must be an unsigned integer, got \"x\"");
+        assert_eq!(
+            err.to_string(),
+            "LAND_SEED must be an unsigned integer, got \"x\""
+        );
     }
 }

@@ -21,5 +21,8 @@ pub fn init_lambda() {
 
 /// Human-readable logs for the local server and the CLI.
 pub fn init_local() {
-    let _ = tracing_subscriber::fmt().with_env_filter(filter()).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_target(false)
+        .try_init();
 }

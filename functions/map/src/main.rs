@@ -9,6 +9,7 @@ use shared::domain::clock::SystemClock;
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init_lambda();
     let store = Config::from_env()?.land_store()?;
-    let router = shared::app::lambda_router("map", store, Arc::new(SystemClock)).ok_or("unknown route family")?;
+    let router = shared::app::lambda_router("map", store, Arc::new(SystemClock))
+        .ok_or("unknown route family")?;
     lambda_http::run(router).await
 }

@@ -7,12 +7,15 @@ use crate::domain::address;
 use crate::domain::bid::{Bid, BidStatus};
 use crate::domain::parcel::Asset;
 use crate::domain::publication::AssetType;
-use crate::http::{AddressParam, ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query};
+use crate::http::{
+    AddressParam, ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query,
+};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
     /// Keep only bids in this status (default: all)
+    #[param(inline)]
     status: Option<BidStatus>,
 }
 
@@ -20,6 +23,7 @@ pub struct StatusParam {
 #[into_params(parameter_in = Query)]
 pub struct AssetBidsParams {
     /// Keep only bids in this status (default: all)
+    #[param(inline)]
     status: Option<BidStatus>,
     /// Keep only bids of this bidder
     #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
@@ -44,26 +48,46 @@ pub async fn bid_by_id(State(s): State<BidsState>, path: PathParams) -> ApiResul
 /// Bids where the address is bidder or seller, newest first.
 #[utoipa::path(get, path = "/v1/addresses/{address}/bids", tag = "bids", params(AddressParam, StatusParam),
     responses((status = 200, body = Envelope<Vec<Bid>>), (status = 400, body = ErrorBody)))]
-pub async fn bids_of_address(State(s): State<BidsState>, path: PathParams, Query(p): Query<StatusParam>) -> ApiResult<Vec<Bid>> {
+pub async fn bids_of_address(
+    State(s): State<BidsState>,
+    path: PathParams,
+    Query(p): Query<StatusParam>,
+) -> ApiResult<Vec<Bid>> {
     Ok(Data(s.store.bids_of(&path.address()?, p.status).await?))
 }
 
-async fn bids_on(s: &BidsState, asset_type: AssetType, asset_id: &str, p: AssetBidsParams) -> ApiResult<Vec<Bid>> {
+async fn bids_on(
+    s: &BidsState,
+    asset_type: AssetType,
+    asset_id: &str,
+    p: AssetBidsParams,
+) -> ApiResult<Vec<Bid>> {
     let bidder = p
         .bidder
         .as_deref()
         .map(address::normalize)
         .transpose()
         .map_err(|e| ApiError::invalid(format!("Invalid query parameter \"bidder\": {e}")))?;
-    let bids = s.store.bids_on(asset_type, asset_id, p.status, bidder.as_deref()).await?;
+    let bids = s
+        .store
+        .bids_on(asset_type, asset_id, p.status, bidder.as_deref())
+        .await?;
     let sanitize = p.sanitize.unwrap_or(true);
-    Ok(Data(bids.into_iter().map(|b| if sanitize { b.sanitized() } else { b }).collect()))
+    Ok(Data(
+        bids.into_iter()
+            .map(|b| if sanitize { b.sanitized() } else { b })
+            .collect(),
+    ))
 }
 
 /// Bids placed on a parcel, newest first.
 #[utoipa::path(get, path = "/v1/parcels/{x}/{y}/bids", tag = "bids", params(CoordParams, AssetBidsParams),
     responses((status = 200, body = Envelope<Vec<Bid>>), (status = 400, body = ErrorBody)))]
-pub async fn bids_on_parcel(State(s): State<BidsState>, path: PathParams, Query(p): Query<AssetBidsParams>) -> ApiResult<Vec<Bid>> {
+pub async fn bids_on_parcel(
+    State(s): State<BidsState>,
+    path: PathParams,
+    Query(p): Query<AssetBidsParams>,
+) -> ApiResult<Vec<Bid>> {
     let at = path.coord()?;
     bids_on(&s, AssetType::Parcel, &at.id(), p).await
 }
@@ -72,7 +96,11 @@ pub async fn bids_on_parcel(State(s): State<BidsState>, path: PathParams, Query(
 #[utoipa::path(get, path = "/v1/estates/{id}/bids", tag = "bids",
     params(("id" = String, Path, description = "The id of the estate"), AssetBidsParams),
     responses((status = 200, body = Envelope<Vec<Bid>>), (status = 400, body = ErrorBody)))]
-pub async fn bids_on_estate(State(s): State<BidsState>, path: PathParams, Query(p): Query<AssetBidsParams>) -> ApiResult<Vec<Bid>> {
+pub async fn bids_on_estate(
+    State(s): State<BidsState>,
+    path: PathParams,
+    Query(p): Query<AssetBidsParams>,
+) -> ApiResult<Vec<Bid>> {
     let id = path.text("id")?.to_string();
     bids_on(&s, AssetType::Estate, &id, p).await
 }
@@ -80,6 +108,14 @@ pub async fn bids_on_estate(State(s): State<BidsState>, path: PathParams, Query(
 /// The parcels and estates of the bids where the address is bidder or seller.
 #[utoipa::path(get, path = "/v1/bids/{address}/assets", tag = "bids", params(AddressParam, StatusParam),
     responses((status = 200, body = Envelope<Vec<Asset>>), (status = 400, body = ErrorBody)))]
-pub async fn bid_assets(State(s): State<BidsState>, path: PathParams, Query(p): Query<StatusParam>) -> ApiResult<Vec<Asset>> {
-    Ok(Data(s.store.bid_assets(&path.address()?, p.status, s.clock.now_ms()).await?))
+pub async fn bid_assets(
+    State(s): State<BidsState>,
+    path: PathParams,
+    Query(p): Query<StatusParam>,
+) -> ApiResult<Vec<Asset>> {
+    Ok(Data(
+        s.store
+            .bid_assets(&path.address()?, p.status, s.clock.now_ms())
+            .await?,
+    ))
 }

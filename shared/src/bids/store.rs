@@ -13,7 +13,18 @@ pub trait BidStore: Send + Sync {
     /// Bids where the address is bidder or seller, newest first.
     async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>>;
     /// Bids on one asset, newest first.
-    async fn bids_on(&self, asset_type: AssetType, asset_id: &str, status: Option<BidStatus>, bidder: Option<&str>) -> StoreResult<Vec<Bid>>;
+    async fn bids_on(
+        &self,
+        asset_type: AssetType,
+        asset_id: &str,
+        status: Option<BidStatus>,
+        bidder: Option<&str>,
+    ) -> StoreResult<Vec<Bid>>;
     /// The assets of the address's bids, each once.
-    async fn bid_assets(&self, address: &str, status: Option<BidStatus>, now_ms: i64) -> StoreResult<Vec<Asset>>;
+    async fn bid_assets(
+        &self,
+        address: &str,
+        status: Option<BidStatus>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Asset>>;
 }

@@ -15,7 +15,10 @@ pub async fn districts(State(s): State<DistrictsState>) -> ApiResult<Vec<Distric
 #[utoipa::path(get, path = "/v1/districts/{id}", tag = "districts",
     params(("id" = String, Path, description = "The id of the district")),
     responses((status = 200, body = Envelope<District>), (status = 404, body = ErrorBody)))]
-pub async fn district_by_id(State(s): State<DistrictsState>, path: PathParams) -> ApiResult<District> {
+pub async fn district_by_id(
+    State(s): State<DistrictsState>,
+    path: PathParams,
+) -> ApiResult<District> {
     let id = path.text("id")?;
     s.store
         .district(id)
@@ -27,6 +30,9 @@ pub async fn district_by_id(State(s): State<DistrictsState>, path: PathParams) -
 /// LAND the address contributed to districts, summed per district.
 #[utoipa::path(get, path = "/v1/addresses/{address}/contributions", tag = "districts", params(AddressParam),
     responses((status = 200, body = Envelope<Vec<Contribution>>), (status = 400, body = ErrorBody)))]
-pub async fn contributions_of_address(State(s): State<DistrictsState>, path: PathParams) -> ApiResult<Vec<Contribution>> {
+pub async fn contributions_of_address(
+    State(s): State<DistrictsState>,
+    path: PathParams,
+) -> ApiResult<Vec<Contribution>> {
     Ok(Data(s.store.contributions_of(&path.address()?).await?))
 }

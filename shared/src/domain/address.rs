@@ -30,7 +30,13 @@ mod tests {
 
     #[test]
     fn rejects_other_shapes() {
-        for bad in ["", "0x", "e4d3ba99ffdae47c003f1756c01d8e7ee8fef7c9", "0xdeadbeef", "0xg4d3ba99ffdae47c003f1756c01d8e7ee8fef7c9"] {
+        for bad in [
+            "",
+            "0x",
+            "e4d3ba99ffdae47c003f1756c01d8e7ee8fef7c9",
+            "0xdeadbeef",
+            "0xg4d3ba99ffdae47c003f1756c01d8e7ee8fef7c9",
+        ] {
             assert!(normalize(bad).is_err(), "{bad}");
         }
     }

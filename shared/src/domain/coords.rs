@@ -51,8 +51,14 @@ impl Coord {
 
     /// Parses the two path segments of `/parcels/{x}/{y}`.
     pub fn from_parts(x: &str, y: &str) -> Result<Self, CoordError> {
-        let x: i64 = x.trim().parse().map_err(|_| CoordError::NotAnInteger("x"))?;
-        let y: i64 = y.trim().parse().map_err(|_| CoordError::NotAnInteger("y"))?;
+        let x: i64 = x
+            .trim()
+            .parse()
+            .map_err(|_| CoordError::NotAnInteger("x"))?;
+        let y: i64 = y
+            .trim()
+            .parse()
+            .map_err(|_| CoordError::NotAnInteger("y"))?;
         Self::new(x, y)
     }
 
@@ -146,7 +152,10 @@ mod tests {
 
     #[test]
     fn parses_and_checks_bounds() {
-        assert_eq!("-48,-29".parse::<Coord>().unwrap(), Coord { x: -48, y: -29 });
+        assert_eq!(
+            "-48,-29".parse::<Coord>().unwrap(),
+            Coord { x: -48, y: -29 }
+        );
         assert_eq!(
             Coord::from_parts("151", "0").unwrap_err().to_string(),
             "Coords (151, 0) are out of bounds: {\"minX\":-150,\"minY\":-150,\"maxX\":150,\"maxY\":150}"

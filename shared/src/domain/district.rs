@@ -33,7 +33,10 @@ pub struct Contribution {
 }
 
 /// Sums the rows of one address per district, in district id order.
-pub fn sum_per_district<'a>(address: &str, rows: impl Iterator<Item = &'a ContributionRow>) -> Vec<Contribution> {
+pub fn sum_per_district<'a>(
+    address: &str,
+    rows: impl Iterator<Item = &'a ContributionRow>,
+) -> Vec<Contribution> {
     let mut totals = std::collections::BTreeMap::<&str, u64>::new();
     for row in rows.filter(|r| r.address == address) {
         *totals.entry(&row.district_id).or_default() += row.land_count;
@@ -54,11 +57,30 @@ mod tests {
 
     #[test]
     fn sums_rows_per_district() {
-        let row = |d: &str, n| ContributionRow { address: "0xa".into(), district_id: d.into(), land_count: n };
-        let rows = [row("b", 5), row("a", 1), row("b", 10), ContributionRow { address: "0xz".into(), district_id: "a".into(), land_count: 7 }];
+        let row = |d: &str, n| ContributionRow {
+            address: "0xa".into(),
+            district_id: d.into(),
+            land_count: n,
+        };
+        let rows = [
+            row("b", 5),
+            row("a", 1),
+            row("b", 10),
+            ContributionRow {
+                address: "0xz".into(),
+                district_id: "a".into(),
+                land_count: 7,
+            },
+        ];
         let sums = sum_per_district("0xa", rows.iter());
         assert_eq!(sums.len(), 2);
-        assert_eq!((sums[0].district_id.as_str(), sums[0].land_count.as_str()), ("a", "1"));
-        assert_eq!((sums[1].district_id.as_str(), sums[1].land_count.as_str()), ("b", "15"));
+        assert_eq!(
+            (sums[0].district_id.as_str(), sums[0].land_count.as_str()),
+            ("a", "1")
+        );
+        assert_eq!(
+            (sums[1].district_id.as_str(), sums[1].land_count.as_str()),
+            ("b", "15")
+        );
     }
 }

@@ -107,7 +107,11 @@ impl ListingQuery {
     ) -> Page<(T, Publication)> {
         let total = rows.len();
         rows.sort_unstable_by(|a, b| self.compare(a, b, &asset_order));
-        let items = rows.into_iter().skip(self.offset).take(self.limit).collect();
+        let items = rows
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .collect();
         Page { items, total }
     }
 }
@@ -127,30 +131,60 @@ mod tests {
 
     fn rows() -> Vec<(u32, Publication)> {
         // (asset, price, created)
-        [(1, 300.0, 10), (2, 100.0, 30), (3, 200.0, 20), (4, 100.0, 40)]
-            .into_iter()
-            .map(|(id, price, created)| {
-                let mut p = publication(PublicationStatus::Open, created, 1_000);
-                p.price = price;
-                p.expires_at = 1_000 - created;
-                (id, p)
-            })
-            .collect()
+        [
+            (1, 300.0, 10),
+            (2, 100.0, 30),
+            (3, 200.0, 20),
+            (4, 100.0, 40),
+        ]
+        .into_iter()
+        .map(|(id, price, created)| {
+            let mut p = publication(PublicationStatus::Open, created, 1_000);
+            p.price = price;
+            p.expires_at = 1_000 - created;
+            (id, p)
+        })
+        .collect()
     }
 
     fn ids(q: &ListingQuery) -> Vec<u32> {
-        q.page(rows(), u32::cmp).items.into_iter().map(|(id, _)| id).collect()
+        q.page(rows(), u32::cmp)
+            .items
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
     }
 
     #[test]
     fn defaults_follow_the_behaviour_page() {
         let q = ListingQuery::default();
-        assert_eq!((q.status, q.sort_by, q.sort_order, q.limit, q.offset), (StatusFilter::Open, SortBy::CreatedAt, SortOrder::Desc, 20, 0));
-        assert_eq!(ListingQuery::new(None, Some(SortBy::Price), None, None, None).sort_order, SortOrder::Asc);
-        assert_eq!(ListingQuery::new(None, Some(SortBy::ExpiresAt), None, None, None).sort_order, SortOrder::Asc);
-        assert_eq!(ListingQuery::new(None, Some(SortBy::BlockTimeUpdatedAt), None, None, None).sort_order, SortOrder::Desc);
+        assert_eq!(
+            (q.status, q.sort_by, q.sort_order, q.limit, q.offset),
+            (
+                StatusFilter::Open,
+                SortBy::CreatedAt,
+                SortOrder::Desc,
+                20,
+                0
+            )
+        );
+        assert_eq!(
+            ListingQuery::new(None, Some(SortBy::Price), None, None, None).sort_order,
+            SortOrder::Asc
+        );
+        assert_eq!(
+            ListingQuery::new(None, Some(SortBy::ExpiresAt), None, None, None).sort_order,
+            SortOrder::Asc
+        );
+        assert_eq!(
+            ListingQuery::new(None, Some(SortBy::BlockTimeUpdatedAt), None, None, None).sort_order,
+            SortOrder::Desc
+        );
         assert_eq!(ListingQuery::new(None, None, None, Some(0), None).limit, 1);
-        assert_eq!(ListingQuery::new(None, None, None, Some(1000), None).limit, 100);
+        assert_eq!(
+            ListingQuery::new(None, None, None, Some(1000), None).limit,
+            100
+        );
     }
 
     #[test]
@@ -158,11 +192,18 @@ mod tests {
         assert_eq!(ids(&ListingQuery::default()), [4, 2, 3, 1]);
         let price = ListingQuery::new(None, Some(SortBy::Price), None, None, None);
         assert_eq!(ids(&price), [2, 4, 3, 1]);
-        let price_desc = ListingQuery::new(None, Some(SortBy::Price), Some(SortOrder::Desc), None, None);
+        let price_desc =
+            ListingQuery::new(None, Some(SortBy::Price), Some(SortOrder::Desc), None, None);
         assert_eq!(ids(&price_desc), [1, 3, 2, 4]);
         let expires = ListingQuery::new(None, Some(SortBy::ExpiresAt), None, None, None);
         assert_eq!(ids(&expires), [4, 2, 3, 1]);
-        let updated = ListingQuery::new(None, Some(SortBy::BlockTimeUpdatedAt), Some(SortOrder::Asc), None, None);
+        let updated = ListingQuery::new(
+            None,
+            Some(SortBy::BlockTimeUpdatedAt),
+            Some(SortOrder::Asc),
+            None,
+            None,
+        );
         assert_eq!(ids(&updated), [1, 3, 2, 4]);
     }
 

@@ -51,6 +51,8 @@ impl Mortgage {
     /// Newest first by block time, then by transaction hash.
     pub fn newest_first(a: &Mortgage, b: &Mortgage) -> std::cmp::Ordering {
         let time = |m: &Mortgage| m.block_time_created_at.parse::<i64>().unwrap_or_default();
-        time(b).cmp(&time(a)).then_with(|| a.tx_hash.cmp(&b.tx_hash))
+        time(b)
+            .cmp(&time(a))
+            .then_with(|| a.tx_hash.cmp(&b.tx_hash))
     }
 }

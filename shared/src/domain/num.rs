@@ -30,7 +30,11 @@ mod tests {
 
     #[test]
     fn whole_numbers_print_without_fraction() {
-        let json = serde_json::to_string(&Price { a: 39500.0, b: Some(1.5) }).unwrap();
+        let json = serde_json::to_string(&Price {
+            a: 39500.0,
+            b: Some(1.5),
+        })
+        .unwrap();
         assert_eq!(json, r#"{"a":39500,"b":1.5}"#);
         let json = serde_json::to_string(&Price { a: -2.0, b: None }).unwrap();
         assert_eq!(json, r#"{"a":-2,"b":null}"#);

@@ -82,7 +82,8 @@ pub fn tags_for<'a>(at: Coord, district_at: impl Fn(Coord) -> Option<&'a str>) -
             break;
         }
     }
-    let found = proximity.plaza.is_some() || proximity.road.is_some() || proximity.district.is_some();
+    let found =
+        proximity.plaza.is_some() || proximity.road.is_some() || proximity.district.is_some();
     Tags {
         proximity: found.then_some(proximity),
     }
@@ -117,7 +118,13 @@ mod tests {
         let tags = tags_for(Coord { x: 1, y: 0 }, layout);
         let p = tags.proximity.unwrap();
         assert_eq!(p.road.unwrap().distance, 0);
-        assert_eq!(p.plaza.unwrap(), ProximityTag { district_id: PLAZA_DISTRICT_ID.into(), distance: 2 });
+        assert_eq!(
+            p.plaza.unwrap(),
+            ProximityTag {
+                district_id: PLAZA_DISTRICT_ID.into(),
+                distance: 2
+            }
+        );
         assert_eq!(p.district.unwrap().distance, 4);
     }
 
@@ -135,9 +142,13 @@ mod tests {
     #[test]
     fn reach_is_ten_parcels() {
         // (-20,0) is 10 away from (-10,0): distance 9. From (-9,0) it is 11 away.
-        let near = tags_for(Coord { x: -10, y: 50 }, |c| (c == Coord { x: -20, y: 40 }).then_some("d"));
+        let near = tags_for(Coord { x: -10, y: 50 }, |c| {
+            (c == Coord { x: -20, y: 40 }).then_some("d")
+        });
         assert_eq!(near.proximity.unwrap().district.unwrap().distance, 9);
-        let far = tags_for(Coord { x: -9, y: 50 }, |c| (c == Coord { x: -20, y: 40 }).then_some("d"));
+        let far = tags_for(Coord { x: -9, y: 50 }, |c| {
+            (c == Coord { x: -20, y: 40 }).then_some("d")
+        });
         assert!(far.proximity.is_none());
     }
 

@@ -42,9 +42,7 @@ impl StatusFilter {
             Self::Expired => publication.status == PublicationStatus::Open && !live,
             Self::Sold => publication.status == PublicationStatus::Sold,
             Self::Cancelled => publication.status == PublicationStatus::Cancelled,
-            Self::FingerprintChanged => {
-                publication.status == PublicationStatus::FingerprintChanged
-            }
+            Self::FingerprintChanged => publication.status == PublicationStatus::FingerprintChanged,
         }
     }
 }
@@ -98,7 +96,11 @@ pub fn latest_matching(
 pub(crate) mod tests {
     use super::*;
 
-    pub(crate) fn publication(status: PublicationStatus, created: i64, expires: i64) -> Publication {
+    pub(crate) fn publication(
+        status: PublicationStatus,
+        created: i64,
+        expires: i64,
+    ) -> Publication {
         Publication {
             tx_hash: format!("0x{created:064x}"),
             tx_status: "confirmed".into(),

@@ -156,7 +156,9 @@ mod tests {
             Coord { x: 1, y: 2 }
         );
         assert!(matches!(
-            parse("1.1579208923731619542357098500868790784067953708956584089131272353293770581592e+10"),
+            parse(
+                "1.1579208923731619542357098500868790784067953708956584089131272353293770581592e+10"
+            ),
             Err(TokenIdError::Inexact(_))
         ));
         assert_eq!(parse("1.50e1").unwrap(), U256::from(15u8));
@@ -176,7 +178,10 @@ mod tests {
         let outside = encode(Coord { x: 150, y: 150 }) + U256::from(1u8);
         assert!(matches!(
             parse_coord(&outside.to_string()),
-            Err(TokenIdError::OutOfCity(CoordError::OutOfBounds { x: 150, y: 151 }))
+            Err(TokenIdError::OutOfCity(CoordError::OutOfBounds {
+                x: 150,
+                y: 151
+            }))
         ));
     }
 }

@@ -12,5 +12,10 @@ pub trait EstateStore: Send + Sync {
     async fn estate(&self, id: &str, now_ms: i64) -> StoreResult<Option<Estate>>;
     /// Listed estates never include dissolved ones.
     async fn list_estates(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Estate>>;
-    async fn estates_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Estate>>;
+    async fn estates_of(
+        &self,
+        address: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Estate>>;
 }

@@ -6,7 +6,9 @@ use crate::domain::coords::{Area, Coord, MAX_AREA_PARCELS};
 /// Parses the `nw`/`se` pair shared by `/parcels` and `/map`.
 pub fn parse_area(nw: Option<&str>, se: Option<&str>) -> Result<Area, ApiError> {
     let (Some(nw), Some(se)) = (nw, se) else {
-        return Err(ApiError::missing("Both \"nw\" and \"se\" are required query params"));
+        return Err(ApiError::missing(
+            "Both \"nw\" and \"se\" are required query params",
+        ));
     };
     let corner = |name: &str, raw: &str| {
         raw.parse::<Coord>()
@@ -21,4 +23,3 @@ pub fn parse_area(nw: Option<&str>, se: Option<&str>) -> Result<Area, ApiError> 
     }
     Ok(area)
 }
-

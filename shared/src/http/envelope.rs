@@ -18,7 +18,11 @@ pub struct Data<T>(pub T);
 
 impl<T: Serialize> IntoResponse for Data<T> {
     fn into_response(self) -> Response {
-        Json(Envelope { ok: true, data: self.0 }).into_response()
+        Json(Envelope {
+            ok: true,
+            data: self.0,
+        })
+        .into_response()
     }
 }
 

@@ -85,7 +85,9 @@ impl IntoResponse for ApiError {
             Self::Store(err) => {
                 tracing::error!(error = %err, "store failure");
                 match err {
-                    StoreError::Unavailable(_) => "The data store is unavailable, try again later".to_string(),
+                    StoreError::Unavailable(_) => {
+                        "The data store is unavailable, try again later".to_string()
+                    }
                     _ => "Internal error".to_string(),
                 }
             }

@@ -24,7 +24,8 @@ impl PathParams {
 
     /// `{x}` and `{y}` as a parcel of the city.
     pub fn coord(&self) -> Result<Coord, ApiError> {
-        Coord::from_parts(self.text("x")?, self.text("y")?).map_err(|e| ApiError::invalid(e.to_string()))
+        Coord::from_parts(self.text("x")?, self.text("y")?)
+            .map_err(|e| ApiError::invalid(e.to_string()))
     }
 
     /// `{address}`, checked and lowercased.
@@ -40,6 +41,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
         Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map(|Path(map)| PathParams(map))
-            .map_err(|rejection| ApiError::invalid(format!("Invalid path: {}", rejection.body_text())))
+            .map_err(|rejection| {
+                ApiError::invalid(format!("Invalid path: {}", rejection.body_text()))
+            })
     }
 }

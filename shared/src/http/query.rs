@@ -35,6 +35,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// Checks a count parameter (`limit`, `offset`): described as int64 >= 0.
+pub fn non_negative(name: &str, value: Option<i64>) -> Result<Option<u64>, ApiError> {
+    value
+        .map(|v| {
+            u64::try_from(v).map_err(|_| {
+                ApiError::invalid(format!(
+                    "Invalid query parameter \"{name}\": must be 0 or more, got {v}"
+                ))
+            })
+        })
+        .transpose()
+}
+
 /// Query strings say booleans as `true`/`false`; anything else is an error.
 pub fn parse_bool(name: &str, raw: &str) -> Result<bool, ApiError> {
     match raw {
@@ -60,7 +73,11 @@ mod tests {
     #[test]
     fn names_the_bad_parameter() {
         let err = Query::<Params>::parse("limit=abc").unwrap_err();
-        assert!(err.to_string().starts_with("Invalid query parameter \"limit\""), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("Invalid query parameter \"limit\""),
+            "{err}"
+        );
         let err = Query::<Params>::parse("status=nope").unwrap_err();
         assert!(err.to_string().contains("\"status\""), "{err}");
         assert!(err.to_string().contains("open"), "{err}");

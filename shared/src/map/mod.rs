@@ -20,5 +20,7 @@ pub struct MapState {
 }
 
 pub fn router(state: MapState) -> OpenApiRouter {
-    OpenApiRouter::new().routes(routes!(routes::map)).with_state(state)
+    OpenApiRouter::new()
+        .routes(routes!(routes::map))
+        .with_state(state)
 }

@@ -9,11 +9,11 @@ use crate::http::{ApiResult, Data, Envelope, ErrorBody, Query, parse_area};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MapParams {
-    /// North-west corner "x,y" (required)
-    #[param(pattern = "^-?[0-9]+,-?[0-9]+$")]
+    /// North-west corner "x,y"
+    #[param(required = true, pattern = "^-?[0-9]+,-?[0-9]+$")]
     nw: Option<String>,
-    /// South-east corner "x,y" (required)
-    #[param(pattern = "^-?[0-9]+,-?[0-9]+$")]
+    /// South-east corner "x,y"
+    #[param(required = true, pattern = "^-?[0-9]+,-?[0-9]+$")]
     se: Option<String>,
 }
 

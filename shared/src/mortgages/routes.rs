@@ -5,12 +5,15 @@ use utoipa::IntoParams;
 use super::MortgagesState;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::Parcel;
-use crate::http::{AddressParam, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query};
+use crate::http::{
+    AddressParam, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query,
+};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
     /// Keep only mortgages in this status (default: all)
+    #[param(inline)]
     status: Option<MortgageStatus>,
 }
 
@@ -18,20 +21,37 @@ pub struct StatusParam {
 /// that are on the marketplace.
 #[utoipa::path(get, path = "/v1/mortgages/{address}/parcels", tag = "mortgages", params(AddressParam),
     responses((status = 200, body = Envelope<Vec<Parcel>>), (status = 400, body = ErrorBody)))]
-pub async fn mortgaged_parcels(State(s): State<MortgagesState>, path: PathParams) -> ApiResult<Vec<Parcel>> {
-    Ok(Data(s.store.mortgaged_parcels(&path.address()?, s.clock.now_ms()).await?))
+pub async fn mortgaged_parcels(
+    State(s): State<MortgagesState>,
+    path: PathParams,
+) -> ApiResult<Vec<Parcel>> {
+    Ok(Data(
+        s.store
+            .mortgaged_parcels(&path.address()?, s.clock.now_ms())
+            .await?,
+    ))
 }
 
 /// Mortgages requested by the address, newest first.
 #[utoipa::path(get, path = "/v1/addresses/{address}/mortgages", tag = "mortgages", params(AddressParam, StatusParam),
     responses((status = 200, body = Envelope<Vec<Mortgage>>), (status = 400, body = ErrorBody)))]
-pub async fn mortgages_of_address(State(s): State<MortgagesState>, path: PathParams, Query(p): Query<StatusParam>) -> ApiResult<Vec<Mortgage>> {
-    Ok(Data(s.store.mortgages_of(&path.address()?, p.status).await?))
+pub async fn mortgages_of_address(
+    State(s): State<MortgagesState>,
+    path: PathParams,
+    Query(p): Query<StatusParam>,
+) -> ApiResult<Vec<Mortgage>> {
+    Ok(Data(
+        s.store.mortgages_of(&path.address()?, p.status).await?,
+    ))
 }
 
 /// Mortgages requested on the parcel, newest first.
 #[utoipa::path(get, path = "/v1/parcels/{x}/{y}/mortgages", tag = "mortgages", params(CoordParams, StatusParam),
     responses((status = 200, body = Envelope<Vec<Mortgage>>), (status = 400, body = ErrorBody)))]
-pub async fn mortgages_on_parcel(State(s): State<MortgagesState>, path: PathParams, Query(p): Query<StatusParam>) -> ApiResult<Vec<Mortgage>> {
+pub async fn mortgages_on_parcel(
+    State(s): State<MortgagesState>,
+    path: PathParams,
+    Query(p): Query<StatusParam>,
+) -> ApiResult<Vec<Mortgage>> {
     Ok(Data(s.store.mortgages_on(path.coord()?, p.status).await?))
 }

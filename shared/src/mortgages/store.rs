@@ -10,8 +10,16 @@ use crate::store::StoreResult;
 #[async_trait]
 pub trait MortgageStore: Send + Sync {
     /// Mortgages the address requested, newest first.
-    async fn mortgages_of(&self, borrower: &str, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>>;
-    async fn mortgages_on(&self, parcel: Coord, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>>;
+    async fn mortgages_of(
+        &self,
+        borrower: &str,
+        status: Option<MortgageStatus>,
+    ) -> StoreResult<Vec<Mortgage>>;
+    async fn mortgages_on(
+        &self,
+        parcel: Coord,
+        status: Option<MortgageStatus>,
+    ) -> StoreResult<Vec<Mortgage>>;
     /// Parcels with a mortgage of the borrower that is not cancelled and that
     /// have a publication.
     async fn mortgaged_parcels(&self, borrower: &str, now_ms: i64) -> StoreResult<Vec<Parcel>>;

@@ -18,5 +18,10 @@ pub trait ParcelStore: Send + Sync {
     async fn list_parcels(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Parcel>>;
     /// Parcels the address owns or operates, optionally only those with a
     /// publication in `status`.
-    async fn parcels_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Parcel>>;
+    async fn parcels_of(
+        &self,
+        address: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Parcel>>;
 }

@@ -10,22 +10,34 @@ use crate::http::{ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, P
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
     /// Keep only publications in this status (default: all)
+    #[param(inline)]
     status: Option<StatusFilter>,
 }
 
 /// Every publication that ever existed for the parcel, newest first.
 #[utoipa::path(get, path = "/v1/parcels/{x}/{y}/publications", tag = "publications", params(CoordParams, StatusParam),
     responses((status = 200, body = Envelope<Vec<Publication>>), (status = 400, body = ErrorBody)))]
-pub async fn publications_on_parcel(State(s): State<PublicationsState>, path: PathParams, Query(p): Query<StatusParam>) -> ApiResult<Vec<Publication>> {
+pub async fn publications_on_parcel(
+    State(s): State<PublicationsState>,
+    path: PathParams,
+    Query(p): Query<StatusParam>,
+) -> ApiResult<Vec<Publication>> {
     let at = path.coord()?;
-    Ok(Data(s.store.publications_on(AssetType::Parcel, &at.id(), p.status, s.clock.now_ms()).await?))
+    Ok(Data(
+        s.store
+            .publications_on(AssetType::Parcel, &at.id(), p.status, s.clock.now_ms())
+            .await?,
+    ))
 }
 
 /// A publication by the hash of the transaction that created it.
 #[utoipa::path(get, path = "/v1/publications/{txHash}", tag = "publications",
     params(("txHash" = String, Path, description = "The transaction hash of a publication")),
     responses((status = 200, body = Envelope<Publication>), (status = 404, body = ErrorBody)))]
-pub async fn publication_by_tx_hash(State(s): State<PublicationsState>, path: PathParams) -> ApiResult<Publication> {
+pub async fn publication_by_tx_hash(
+    State(s): State<PublicationsState>,
+    path: PathParams,
+) -> ApiResult<Publication> {
     let tx_hash = path.text("txHash")?;
     s.store
         .publication(&tx_hash.to_ascii_lowercase())

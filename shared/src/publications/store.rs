@@ -9,5 +9,11 @@ use crate::store::StoreResult;
 pub trait PublicationStore: Send + Sync {
     async fn publication(&self, tx_hash: &str) -> StoreResult<Option<Publication>>;
     /// Every publication of the asset, newest first.
-    async fn publications_on(&self, asset_type: AssetType, asset_id: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Publication>>;
+    async fn publications_on(
+        &self,
+        asset_type: AssetType,
+        asset_id: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Publication>>;
 }

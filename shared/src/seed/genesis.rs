@@ -51,7 +51,12 @@ impl Layout {
 /// Parses the COPY block of a PostgreSQL dump (tab-separated, `\N` = NULL).
 pub fn parse_projects(sql: &str) -> Vec<Project> {
     let unescape = |field: &str| -> Option<String> {
-        (field != "\\N").then(|| field.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\"))
+        (field != "\\N").then(|| {
+            field
+                .replace("\\t", "\t")
+                .replace("\\n", "\n")
+                .replace("\\\\", "\\")
+        })
     };
     sql.lines()
         .skip_while(|l| !l.starts_with("COPY projects"))
@@ -75,8 +80,14 @@ pub fn parse_projects(sql: &str) -> Vec<Project> {
 
 /// The parcel of a district closest to the middle of its bounding box.
 fn middle(parcels: &[Coord]) -> Option<Coord> {
-    let (min_x, max_x) = (parcels.iter().map(|c| c.x).min()?, parcels.iter().map(|c| c.x).max()?);
-    let (min_y, max_y) = (parcels.iter().map(|c| c.y).min()?, parcels.iter().map(|c| c.y).max()?);
+    let (min_x, max_x) = (
+        parcels.iter().map(|c| c.x).min()?,
+        parcels.iter().map(|c| c.x).max()?,
+    );
+    let (min_y, max_y) = (
+        parcels.iter().map(|c| c.y).min()?,
+        parcels.iter().map(|c| c.y).max()?,
+    );
     let (cx, cy) = ((min_x + max_x) / 2, (min_y + max_y) / 2);
     parcels
         .iter()
@@ -86,8 +97,12 @@ fn middle(parcels: &[Coord]) -> Option<Coord> {
 
 /// Joins the layout (`districts.json`) with the metadata of the SQL dump.
 pub fn layout() -> Layout {
-    let raw: Vec<LayoutDistrict> = serde_json::from_str(DISTRICTS_JSON).expect("bundled districts.json is valid");
-    let projects: HashMap<String, Project> = parse_projects(PROJECTS_SQL).into_iter().map(|p| (p.id.clone(), p)).collect();
+    let raw: Vec<LayoutDistrict> =
+        serde_json::from_str(DISTRICTS_JSON).expect("bundled districts.json is valid");
+    let projects: HashMap<String, Project> = parse_projects(PROJECTS_SQL)
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
     let mut district_at = vec![None; PARCEL_COUNT];
     let mut districts = Vec::new();
     for d in raw {
@@ -105,7 +120,10 @@ pub fn layout() -> Layout {
             .filter(|l| l.parse::<Coord>().is_ok())
             .or_else(|| middle(&parcels).map(Coord::id))
             .unwrap_or_else(|| "0,0".to_string());
-        let count = project.and_then(|p| p.parcels).or(d.total_parcels).unwrap_or(parcels.len() as u64);
+        let count = project
+            .and_then(|p| p.parcels)
+            .or(d.total_parcels)
+            .unwrap_or(parcels.len() as u64);
         districts.push(District {
             name: project.and_then(|p| p.name.clone()).unwrap_or(d.name),
             description: project
@@ -119,7 +137,10 @@ pub fn layout() -> Layout {
             id: d.id,
         });
     }
-    Layout { districts, district_at }
+    Layout {
+        districts,
+        district_at,
+    }
 }
 
 #[derive(Deserialize)]
@@ -139,11 +160,17 @@ pub fn contributions() -> Vec<ContributionRow> {
         serde_json::from_str(CONTRIBUTIONS_JSON).expect("bundled contributions.json is valid");
     let mut totals = std::collections::BTreeMap::<(String, String), u64>::new();
     for c in raw.into_values().flatten() {
-        *totals.entry((c.address.to_ascii_lowercase(), c.district_id)).or_default() += c.total_parcels;
+        *totals
+            .entry((c.address.to_ascii_lowercase(), c.district_id))
+            .or_default() += c.total_parcels;
     }
     totals
         .into_iter()
-        .map(|((address, district_id), land_count)| ContributionRow { address, district_id, land_count })
+        .map(|((address, district_id), land_count)| ContributionRow {
+            address,
+            district_id,
+            land_count,
+        })
         .collect()
 }
 
@@ -156,19 +183,40 @@ mod tests {
     fn all_42_districts_with_their_metadata() {
         let layout = layout();
         assert_eq!(layout.districts.len(), 42);
-        let dragon = layout.districts.iter().find(|d| d.name == "Dragon City").unwrap();
+        let dragon = layout
+            .districts
+            .iter()
+            .find(|d| d.name == "Dragon City")
+            .unwrap();
         assert_eq!(dragon.parcel_count, "6485");
         assert_eq!(dragon.center, "105,-89");
-        assert_eq!(dragon.link, "https://github.com/decentraland/districts/issues/30");
+        assert_eq!(
+            dragon.link,
+            "https://github.com/decentraland/districts/issues/30"
+        );
         assert!(dragon.public);
-        let aetherian = layout.districts.iter().find(|d| d.id == "219ac351-e6ce-4e17-8b84-eb008afddf69").unwrap();
-        assert_eq!((aetherian.name.as_str(), aetherian.parcel_count.as_str()), ("AETHERIAN project", "10005"));
-        let roads = layout.districts.iter().find(|d| d.id == ROAD_DISTRICT_ID).unwrap();
+        let aetherian = layout
+            .districts
+            .iter()
+            .find(|d| d.id == "219ac351-e6ce-4e17-8b84-eb008afddf69")
+            .unwrap();
+        assert_eq!(
+            (aetherian.name.as_str(), aetherian.parcel_count.as_str()),
+            ("AETHERIAN project", "10005")
+        );
+        let roads = layout
+            .districts
+            .iter()
+            .find(|d| d.id == ROAD_DISTRICT_ID)
+            .unwrap();
         assert!(!roads.public);
         assert!(roads.center.parse::<Coord>().is_ok());
         let assigned = layout.district_at.iter().filter(|d| d.is_some()).count();
         assert_eq!(assigned, 46_121);
-        assert_eq!(layout.district_id(Coord { x: 0, y: -1 }), Some(PLAZA_DISTRICT_ID));
+        assert_eq!(
+            layout.district_id(Coord { x: 0, y: -1 }),
+            Some(PLAZA_DISTRICT_ID)
+        );
     }
 
     #[test]
@@ -184,10 +232,14 @@ mod tests {
     #[test]
     fn contributions_are_loaded() {
         let rows = contributions();
-        let raw: std::collections::BTreeMap<String, Vec<RawContribution>> = serde_json::from_str(CONTRIBUTIONS_JSON).unwrap();
+        let raw: std::collections::BTreeMap<String, Vec<RawContribution>> =
+            serde_json::from_str(CONTRIBUTIONS_JSON).unwrap();
         let raw_sum: u64 = raw.values().flatten().map(|c| c.total_parcels).sum();
         assert_eq!(rows.iter().map(|r| r.land_count).sum::<u64>(), raw_sum);
         assert!(rows.len() < 4198, "repeated pairs are merged");
-        assert!(rows.iter().all(|r| r.address == r.address.to_ascii_lowercase()));
+        assert!(
+            rows.iter()
+                .all(|r| r.address == r.address.to_ascii_lowercase())
+        );
     }
 }

@@ -102,12 +102,20 @@ pub fn generate(seed: u64, layout: &Layout) -> Market {
     let owners = (0..OWNER_COUNT).map(|_| hex(&mut rng, 20)).collect();
     let mut g = Generator { rng, owners };
 
-    let mut parcels: Vec<Parcel> = Coord::all().map(|c| plain_parcel(&mut g, layout, c)).collect();
+    let mut parcels: Vec<Parcel> = Coord::all()
+        .map(|c| plain_parcel(&mut g, layout, c))
+        .collect();
     let estates = grow_estates(&mut g, &mut parcels);
     let publications = publish(&mut g, &mut parcels, &estates);
     let bids = place_bids(&mut g, &parcels, &estates);
     let mortgages = request_mortgages(&mut g, &parcels, &publications);
-    Market { parcels, estates, publications, bids, mortgages }
+    Market {
+        parcels,
+        estates,
+        publications,
+        bids,
+        mortgages,
+    }
 }
 
 fn plain_parcel(g: &mut Generator, layout: &Layout, at: Coord) -> Parcel {
@@ -138,7 +146,10 @@ fn plain_parcel(g: &mut Generator, layout: &Layout, at: Coord) -> Parcel {
     if g.chance(0.7) {
         parcel.auction_price = Some(g.rng.random_range(1_000..=30_000) as f64);
         parcel.auction_owner = Some(owner.clone());
-        parcel.auction_timestamp = Some(g.time_between(1_513_036_800_000, 1_514_592_000_000).to_string());
+        parcel.auction_timestamp = Some(
+            g.time_between(1_513_036_800_000, 1_514_592_000_000)
+                .to_string(),
+        );
     }
     if g.chance(0.4) {
         parcel.last_transferred_at = Some(g.time_between(HISTORY_START, HISTORY_END).to_string());
@@ -178,7 +189,11 @@ fn grow_estates(g: &mut Generator, parcels: &mut [Parcel]) -> Vec<Estate> {
                 break;
             }
             let i = c.index();
-            if taken[i] || parcels[i].owner.is_none() || parcels[i].district_id.is_some() || !members.insert(c) {
+            if taken[i]
+                || parcels[i].owner.is_none()
+                || parcels[i].district_id.is_some()
+                || !members.insert(c)
+            {
                 continue;
             }
             for (dx, dy) in [(1, 0), (0, 1), (-1, 0), (0, -1)] {
@@ -199,7 +214,12 @@ fn grow_estates(g: &mut Generator, parcels: &mut [Parcel]) -> Vec<Estate> {
             p.in_estate = true;
             p.owner = Some(owner.clone());
         }
-        estates.push(new_estate(g, id, owner, members.iter().map(|c| XY { x: c.x, y: c.y }).collect()));
+        estates.push(new_estate(
+            g,
+            id,
+            owner,
+            members.iter().map(|c| XY { x: c.x, y: c.y }).collect(),
+        ));
     }
     for _ in 0..DISSOLVED_ESTATES {
         let id = (estates.len() + 1).to_string();
@@ -210,7 +230,11 @@ fn grow_estates(g: &mut Generator, parcels: &mut [Parcel]) -> Vec<Estate> {
 }
 
 fn new_estate(g: &mut Generator, id: String, owner: String, parcels: Vec<XY>) -> Estate {
-    let update_operator = if g.chance(0.1) { Some(g.owner()) } else { Some(ZERO_ADDRESS.to_string()) };
+    let update_operator = if g.chance(0.1) {
+        Some(g.owner())
+    } else {
+        Some(ZERO_ADDRESS.to_string())
+    };
     Estate {
         data: EstateData {
             ipns: String::new(),
@@ -234,14 +258,15 @@ fn new_estate(g: &mut Generator, id: String, owner: String, parcels: Vec<XY>) ->
 /// status. A sale hands the asset to the buyer.
 fn publish(g: &mut Generator, parcels: &mut [Parcel], estates: &[Estate]) -> Vec<Publication> {
     let mut out = Vec::new();
-    for i in 0..parcels.len() {
-        let p = &parcels[i];
-        if p.owner.is_none() || p.in_estate || !g.chance(0.06) {
+    for parcel in parcels.iter_mut() {
+        if parcel.in_estate || !g.chance(0.06) {
             continue;
         }
-        let (asset_id, owner) = (p.id.clone(), p.owner.clone().unwrap_or_default());
-        if let Some(buyer) = history(g, AssetType::Parcel, &asset_id, &owner, &mut out) {
-            parcels[i].owner = Some(buyer);
+        let Some(owner) = parcel.owner.clone() else {
+            continue;
+        };
+        if let Some(buyer) = history(g, AssetType::Parcel, &parcel.id, &owner, &mut out) {
+            parcel.owner = Some(buyer);
         }
     }
     for e in estates.iter().filter(|e| !e.is_dissolved()) {
@@ -253,7 +278,13 @@ fn publish(g: &mut Generator, parcels: &mut [Parcel], estates: &[Estate]) -> Vec
     out
 }
 
-fn history(g: &mut Generator, asset_type: AssetType, asset_id: &str, owner: &str, out: &mut Vec<Publication>) -> Option<String> {
+fn history(
+    g: &mut Generator,
+    asset_type: AssetType,
+    asset_id: &str,
+    owner: &str,
+    out: &mut Vec<Publication>,
+) -> Option<String> {
     let rows = g.rng.random_range(1..=3);
     let mut created = g.time_between(HISTORY_START, HISTORY_END - 400 * DAY);
     let mut buyer_of_last = None;
@@ -270,10 +301,16 @@ fn history(g: &mut Generator, asset_type: AssetType, asset_id: &str, owner: &str
         };
         let expires_at = match status {
             // A third of the open rows have expired.
-            PublicationStatus::Open if g.chance(0.67) => g.time_between(LIVE_FROM, LIVE_FROM + 7 * 365 * DAY),
+            PublicationStatus::Open if g.chance(0.67) => {
+                g.time_between(LIVE_FROM, LIVE_FROM + 7 * 365 * DAY)
+            }
             _ => created + g.rng.random_range(30..=180) * DAY,
         }
-        .min(if status == PublicationStatus::Open { i64::MAX } else { HISTORY_END });
+        .min(if status == PublicationStatus::Open {
+            i64::MAX
+        } else {
+            HISTORY_END
+        });
         let updated = created + g.rng.random_range(1..=20) * DAY;
         let buyer = (status == PublicationStatus::Sold).then(|| g.owner());
         out.push(Publication {
@@ -299,20 +336,38 @@ fn history(g: &mut Generator, asset_type: AssetType, asset_id: &str, owner: &str
 }
 
 fn place_bids(g: &mut Generator, parcels: &[Parcel], estates: &[Estate]) -> Vec<Bid> {
-    let owned: Vec<&Parcel> = parcels.iter().filter(|p| p.owner.is_some() && !p.in_estate).collect();
+    let owned: Vec<&Parcel> = parcels
+        .iter()
+        .filter(|p| p.owner.is_some() && !p.in_estate)
+        .collect();
     let listed: Vec<&Estate> = estates.iter().filter(|e| !e.is_dissolved()).collect();
     let mut bids = Vec::with_capacity(BID_COUNT);
     if owned.is_empty() || listed.is_empty() {
         return bids;
     }
     for _ in 0..BID_COUNT {
-        let (asset_type, asset_id, seller, token_address, token_id, fingerprint) = if g.chance(0.7) {
+        let (asset_type, asset_id, seller, token_address, token_id, fingerprint) = if g.chance(0.7)
+        {
             let p = owned[g.rng.random_range(0..owned.len())];
             let id = token_id::encode(p.coord()).to_string();
-            (AssetType::Parcel, p.id.clone(), p.owner.clone().unwrap_or_default(), LAND_REGISTRY, id, "0x".to_string())
+            (
+                AssetType::Parcel,
+                p.id.clone(),
+                p.owner.clone().unwrap_or_default(),
+                LAND_REGISTRY,
+                id,
+                "0x".to_string(),
+            )
         } else {
             let e = listed[g.rng.random_range(0..listed.len())];
-            (AssetType::Estate, e.id.clone(), e.owner.clone(), ESTATE_REGISTRY, e.id.clone(), hex(&mut g.rng, 32))
+            (
+                AssetType::Estate,
+                e.id.clone(),
+                e.owner.clone(),
+                ESTATE_REGISTRY,
+                e.id.clone(),
+                hex(&mut g.rng, 32),
+            )
         };
         let mut bidder = g.owner();
         if bidder == seller {
@@ -320,7 +375,12 @@ fn place_bids(g: &mut Generator, parcels: &[Parcel], estates: &[Estate]) -> Vec<
         }
         let created = g.time_between(HISTORY_START, HISTORY_END);
         let updated = created + g.rng.random_range(0..=10) * DAY;
-        let status = [BidStatus::Open, BidStatus::Open, BidStatus::Cancelled, BidStatus::Sold][g.rng.random_range(0..4)];
+        let status = [
+            BidStatus::Open,
+            BidStatus::Open,
+            BidStatus::Cancelled,
+            BidStatus::Sold,
+        ][g.rng.random_range(0..4)];
         bids.push(Bid {
             id: hex(&mut g.rng, 32),
             token_address: token_address.to_string(),
@@ -343,7 +403,11 @@ fn place_bids(g: &mut Generator, parcels: &[Parcel], estates: &[Estate]) -> Vec<
     bids
 }
 
-fn request_mortgages(g: &mut Generator, parcels: &[Parcel], publications: &[Publication]) -> Vec<Mortgage> {
+fn request_mortgages(
+    g: &mut Generator,
+    parcels: &[Parcel],
+    publications: &[Publication],
+) -> Vec<Mortgage> {
     let on_sale: Vec<&Publication> = publications
         .iter()
         .filter(|p| p.asset_type == AssetType::Parcel && p.status == PublicationStatus::Open)
@@ -353,8 +417,15 @@ fn request_mortgages(g: &mut Generator, parcels: &[Parcel], publications: &[Publ
         return out;
     }
     for n in 0..MORTGAGE_COUNT {
-        let Some(publication) = on_sale.choose(&mut g.rng).copied() else { break };
-        let Some(parcel) = publication.asset_id.parse::<Coord>().ok().map(|c| &parcels[c.index()]) else {
+        let Some(publication) = on_sale.choose(&mut g.rng).copied() else {
+            break;
+        };
+        let Some(parcel) = publication
+            .asset_id
+            .parse::<Coord>()
+            .ok()
+            .map(|c| &parcels[c.index()])
+        else {
             continue;
         };
         let status = *[
@@ -393,7 +464,11 @@ fn request_mortgages(g: &mut Generator, parcels: &[Parcel], publications: &[Publ
             loan_id: 600 + n as u64,
             mortgage_id: 1 + n as u64,
             amount,
-            is_due_at: if started { (created + 180 * DAY).to_string() } else { "0".to_string() },
+            is_due_at: if started {
+                (created + 180 * DAY).to_string()
+            } else {
+                "0".to_string()
+            },
             expires_at: (created + 30 * DAY).to_string(),
             block_time_created_at: created.to_string(),
             block_time_updated_at: updated.to_string(),

@@ -44,13 +44,32 @@ mod tests {
         assert_eq!(data.parcels.len(), PARCEL_COUNT);
         assert_eq!(data.districts.len(), 42);
         assert!(data.estates.len() > 300, "{} estates", data.estates.len());
-        assert!(data.estates.iter().any(|e| e.data.parcels.is_empty()), "some estates are dissolved");
-        for status in [PublicationStatus::Open, PublicationStatus::Sold, PublicationStatus::Cancelled, PublicationStatus::FingerprintChanged] {
-            assert!(data.publications.iter().any(|p| p.status == status), "{status:?}");
+        assert!(
+            data.estates.iter().any(|e| e.data.parcels.is_empty()),
+            "some estates are dissolved"
+        );
+        for status in [
+            PublicationStatus::Open,
+            PublicationStatus::Sold,
+            PublicationStatus::Cancelled,
+            PublicationStatus::FingerprintChanged,
+        ] {
+            assert!(
+                data.publications.iter().any(|p| p.status == status),
+                "{status:?}"
+            );
         }
         let now = 1_780_000_000_000; // 2026
-        assert!(data.publications.iter().any(|p| p.status == PublicationStatus::Open && p.expires_at < now));
-        assert!(data.publications.iter().any(|p| p.status == PublicationStatus::Open && p.expires_at >= now));
+        assert!(
+            data.publications
+                .iter()
+                .any(|p| p.status == PublicationStatus::Open && p.expires_at < now)
+        );
+        assert!(
+            data.publications
+                .iter()
+                .any(|p| p.status == PublicationStatus::Open && p.expires_at >= now)
+        );
         assert!(data.bids.len() >= 1000);
         assert!(data.mortgages.len() >= 100);
         // Every estate parcel points back at its estate.

@@ -79,10 +79,17 @@ impl LandDataset {
         count
     }
 
+    /// The same records in their canonical order (by key), so that equal
+    /// content always reads, writes and fingerprints the same.
+    pub fn canonical(self) -> Self {
+        Keyed::from(self).into()
+    }
+
     /// Writes the data set as JSON lines.
     pub fn write_jsonl(&self, mut out: impl Write) -> Result<(), StoreError> {
         for record in self.records() {
-            serde_json::to_writer(&mut out, &record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            serde_json::to_writer(&mut out, &record)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.write_all(b"\n")?;
         }
         out.flush()?;
@@ -124,7 +131,8 @@ impl Keyed {
                 self.districts.insert(d.id.clone(), d);
             }
             Record::Contribution(c) => {
-                self.contributions.insert((c.address.clone(), c.district_id.clone()), c);
+                self.contributions
+                    .insert((c.address.clone(), c.district_id.clone()), c);
             }
             Record::Parcel(mut p) => {
                 p.publication = None;
@@ -150,14 +158,42 @@ impl Keyed {
 impl From<LandDataset> for Keyed {
     fn from(data: LandDataset) -> Self {
         let mut keyed = Keyed::default();
-        let LandDataset { districts, contributions, parcels, estates, publications, bids, mortgages } = data;
-        districts.into_iter().map(Record::District).for_each(|r| keyed.insert(r));
-        contributions.into_iter().map(Record::Contribution).for_each(|r| keyed.insert(r));
-        parcels.into_iter().map(Record::Parcel).for_each(|r| keyed.insert(r));
-        estates.into_iter().map(Record::Estate).for_each(|r| keyed.insert(r));
-        publications.into_iter().map(Record::Publication).for_each(|r| keyed.insert(r));
-        bids.into_iter().map(Record::Bid).for_each(|r| keyed.insert(r));
-        mortgages.into_iter().map(Record::Mortgage).for_each(|r| keyed.insert(r));
+        let LandDataset {
+            districts,
+            contributions,
+            parcels,
+            estates,
+            publications,
+            bids,
+            mortgages,
+        } = data;
+        districts
+            .into_iter()
+            .map(Record::District)
+            .for_each(|r| keyed.insert(r));
+        contributions
+            .into_iter()
+            .map(Record::Contribution)
+            .for_each(|r| keyed.insert(r));
+        parcels
+            .into_iter()
+            .map(Record::Parcel)
+            .for_each(|r| keyed.insert(r));
+        estates
+            .into_iter()
+            .map(Record::Estate)
+            .for_each(|r| keyed.insert(r));
+        publications
+            .into_iter()
+            .map(Record::Publication)
+            .for_each(|r| keyed.insert(r));
+        bids.into_iter()
+            .map(Record::Bid)
+            .for_each(|r| keyed.insert(r));
+        mortgages
+            .into_iter()
+            .map(Record::Mortgage)
+            .for_each(|r| keyed.insert(r));
         keyed
     }
 }

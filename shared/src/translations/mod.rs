@@ -13,7 +13,11 @@ use crate::domain::translations;
 
 macro_rules! locale_file {
     ($name:literal) => {
-        include_str!(concat!("../../../data/genesis-city/locales/", $name, ".json"))
+        include_str!(concat!(
+            "../../../data/genesis-city/locales/",
+            $name,
+            ".json"
+        ))
     };
 }
 

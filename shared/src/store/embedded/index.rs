@@ -47,9 +47,14 @@ impl LandIndex {
         let mut parcels = vec![None; PARCEL_COUNT];
         let mut parcels_by_address = HashMap::new();
         for parcel in &data.parcels {
-            let Ok(at) = Coord::new(parcel.x.into(), parcel.y.into()) else { continue };
+            let Ok(at) = Coord::new(parcel.x.into(), parcel.y.into()) else {
+                continue;
+            };
             let i = at.index();
-            for addr in [&parcel.owner, &parcel.operator, &parcel.update_operator].into_iter().flatten() {
+            for addr in [&parcel.owner, &parcel.operator, &parcel.update_operator]
+                .into_iter()
+                .flatten()
+            {
                 push_unique(&mut parcels_by_address, addr.clone(), i);
             }
             parcels[i] = Some(parcel.clone());
@@ -61,30 +66,56 @@ impl LandIndex {
 
         let mut estates = data.estates.clone();
         estates.sort_by(|a, b| estate_id_order(&a.id, &b.id));
-        let estate_by_id = estates.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        let estate_by_id = estates
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         let mut estates_by_address = HashMap::new();
         for (i, estate) in estates.iter().enumerate() {
-            for addr in [Some(&estate.owner), estate.operator.as_ref(), estate.update_operator.as_ref()].into_iter().flatten() {
+            for addr in [
+                Some(&estate.owner),
+                estate.operator.as_ref(),
+                estate.update_operator.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 push_unique(&mut estates_by_address, addr.clone(), i);
             }
         }
 
         let mut publications_by_asset: HashMap<AssetKey, Vec<Publication>> = HashMap::new();
         for p in &data.publications {
-            publications_by_asset.entry((p.asset_type, p.asset_id.clone())).or_default().push(p.clone());
+            publications_by_asset
+                .entry((p.asset_type, p.asset_id.clone()))
+                .or_default()
+                .push(p.clone());
         }
         for list in publications_by_asset.values_mut() {
             list.sort_by(Publication::newest_first);
         }
-        let publications = data.publications.iter().map(|p| (p.tx_hash.clone(), p.clone())).collect();
+        let publications = data
+            .publications
+            .iter()
+            .map(|p| (p.tx_hash.clone(), p.clone()))
+            .collect();
 
         let mut bids = data.bids.clone();
         bids.sort_by(Bid::newest_first);
-        let bid_by_id = bids.iter().enumerate().map(|(i, b)| (b.id.clone(), i)).collect();
+        let bid_by_id = bids
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
         let mut bids_by_asset = HashMap::new();
         let mut bids_by_address = HashMap::new();
         for (i, bid) in bids.iter().enumerate() {
-            push_unique(&mut bids_by_asset, (bid.asset_type, bid.asset_id.clone()), i);
+            push_unique(
+                &mut bids_by_asset,
+                (bid.asset_type, bid.asset_id.clone()),
+                i,
+            );
             push_unique(&mut bids_by_address, bid.bidder.clone(), i);
             push_unique(&mut bids_by_address, bid.seller.clone(), i);
         }
@@ -129,13 +160,17 @@ impl LandIndex {
     /// The parcel at `at` with its current publication.
     pub fn parcel(&self, at: Coord, now_ms: i64) -> Option<Parcel> {
         let mut parcel = self.parcels[at.index()].clone()?;
-        parcel.publication = publication::current(self.publications_of(AssetType::Parcel, &parcel.id), now_ms).cloned();
+        parcel.publication =
+            publication::current(self.publications_of(AssetType::Parcel, &parcel.id), now_ms)
+                .cloned();
         Some(parcel)
     }
 
     pub fn estate(&self, id: &str, now_ms: i64) -> Option<Estate> {
         let mut estate = self.estates.get(*self.estate_by_id.get(id)?)?.clone();
-        estate.publication = publication::current(self.publications_of(AssetType::Estate, &estate.id), now_ms).cloned();
+        estate.publication =
+            publication::current(self.publications_of(AssetType::Estate, &estate.id), now_ms)
+                .cloned();
         Some(estate)
     }
 }

@@ -27,10 +27,15 @@ struct Snapshot {
 }
 
 impl Snapshot {
+    /// `data` must be canonical (see `LandDataset::canonical`).
     fn new(data: LandDataset) -> Self {
         let index = LandIndex::build(&data);
         let version = data_version(&data);
-        Self { data, index, version }
+        Self {
+            data,
+            index,
+            version,
+        }
     }
 }
 
@@ -38,7 +43,9 @@ impl Snapshot {
 fn data_version(data: &LandDataset) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for record in data.records() {
-        serde_json::to_string(&record).unwrap_or_default().hash(&mut hasher);
+        serde_json::to_string(&record)
+            .unwrap_or_default()
+            .hash(&mut hasher);
     }
     format!("{:016x}", hasher.finish())
 }
@@ -48,13 +55,16 @@ impl EmbeddedLand {
     pub fn in_memory(data: LandDataset) -> Self {
         Self {
             file: None,
-            state: RwLock::new(Arc::new(Snapshot::new(data))),
+            state: RwLock::new(Arc::new(Snapshot::new(data.canonical()))),
         }
     }
 
     /// Opens the store persisted at `file`; when the file does not exist yet,
     /// fills it with `initial()` first.
-    pub fn open(file: impl AsRef<Path>, initial: impl FnOnce() -> LandDataset) -> StoreResult<Self> {
+    pub fn open(
+        file: impl AsRef<Path>,
+        initial: impl FnOnce() -> LandDataset,
+    ) -> StoreResult<Self> {
         let file = file.as_ref().to_path_buf();
         let data = if file.exists() {
             let reader = BufReader::new(File::open(&file)?);
@@ -65,7 +75,7 @@ impl EmbeddedLand {
             })?);
             data
         } else {
-            let data = initial();
+            let data = initial().canonical();
             write_atomically(&file, &data)?;
             data
         };
@@ -91,6 +101,7 @@ impl EmbeddedLand {
 
     /// Replaces everything with `data` and persists it.
     pub fn replace(&self, data: LandDataset) -> StoreResult<()> {
+        let data = data.canonical();
         if let Some(file) = &self.file {
             write_atomically(file, &data)?;
         }

@@ -24,11 +24,11 @@ use crate::store::StoreResult;
 
 /// Keeps the asset when it has a publication in `status` (or always, without
 /// a filter), showing that publication, else the current one.
-fn with_publication_filter<'a>(
-    publications: &'a [Publication],
+fn with_publication_filter(
+    publications: &[Publication],
     status: Option<StatusFilter>,
     now_ms: i64,
-) -> Option<Option<&'a Publication>> {
+) -> Option<Option<&Publication>> {
     match status {
         Some(status) => publication::latest_matching(publications, status, now_ms).map(Some),
         None => Some(publication::current(publications, now_ms)),
@@ -36,7 +36,9 @@ fn with_publication_filter<'a>(
 }
 
 fn parcels_in(index: &LandIndex, area: Area, now_ms: i64) -> Vec<Parcel> {
-    area.coords().filter_map(|c| index.parcel(c, now_ms)).collect()
+    area.coords()
+        .filter_map(|c| index.parcel(c, now_ms))
+        .collect()
 }
 
 #[async_trait]
@@ -68,21 +70,39 @@ impl ParcelStore for EmbeddedLand {
             items: page
                 .items
                 .into_iter()
-                .map(|(parcel, publication)| Parcel { publication: Some(publication), ..parcel.clone() })
+                .map(|(parcel, publication)| Parcel {
+                    publication: Some(publication),
+                    ..parcel.clone()
+                })
                 .collect(),
         })
     }
 
-    async fn parcels_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Parcel>> {
+    async fn parcels_of(
+        &self,
+        address: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Parcel>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        let found = index.parcels_by_address.get(address).map_or(&[][..], Vec::as_slice);
+        let found = index
+            .parcels_by_address
+            .get(address)
+            .map_or(&[][..], Vec::as_slice);
         Ok(found
             .iter()
             .filter_map(|&i| {
                 let parcel = index.parcels[i].as_ref()?;
-                let shown = with_publication_filter(index.publications_of(AssetType::Parcel, &parcel.id), status, now_ms)?;
-                Some(Parcel { publication: shown.cloned(), ..parcel.clone() })
+                let shown = with_publication_filter(
+                    index.publications_of(AssetType::Parcel, &parcel.id),
+                    status,
+                    now_ms,
+                )?;
+                Some(Parcel {
+                    publication: shown.cloned(),
+                    ..parcel.clone()
+                })
             })
             .collect())
     }
@@ -103,7 +123,10 @@ impl EstateStore for EmbeddedLand {
             .filter(|e| !e.is_dissolved())
             .filter_map(|e| {
                 let pubs = index.publications_of(AssetType::Estate, &e.id);
-                Some((e, publication::latest_matching(pubs, query.status, now_ms)?.clone()))
+                Some((
+                    e,
+                    publication::latest_matching(pubs, query.status, now_ms)?.clone(),
+                ))
             })
             .collect();
         let page = query.page(rows, |a, b| estate_id_order(&a.id, &b.id));
@@ -112,22 +135,40 @@ impl EstateStore for EmbeddedLand {
             items: page
                 .items
                 .into_iter()
-                .map(|(estate, publication)| Estate { publication: Some(publication), ..estate.clone() })
+                .map(|(estate, publication)| Estate {
+                    publication: Some(publication),
+                    ..estate.clone()
+                })
                 .collect(),
         })
     }
 
-    async fn estates_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Estate>> {
+    async fn estates_of(
+        &self,
+        address: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Estate>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        let found = index.estates_by_address.get(address).map_or(&[][..], Vec::as_slice);
+        let found = index
+            .estates_by_address
+            .get(address)
+            .map_or(&[][..], Vec::as_slice);
         Ok(found
             .iter()
             .map(|&i| &index.estates[i])
             .filter(|e| !e.is_dissolved())
             .filter_map(|e| {
-                let shown = with_publication_filter(index.publications_of(AssetType::Estate, &e.id), status, now_ms)?;
-                Some(Estate { publication: shown.cloned(), ..e.clone() })
+                let shown = with_publication_filter(
+                    index.publications_of(AssetType::Estate, &e.id),
+                    status,
+                    now_ms,
+                )?;
+                Some(Estate {
+                    publication: shown.cloned(),
+                    ..e.clone()
+                })
             })
             .collect())
     }
@@ -144,7 +185,10 @@ impl BidStore for EmbeddedLand {
     async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        let found = index.bids_by_address.get(address).map_or(&[][..], Vec::as_slice);
+        let found = index
+            .bids_by_address
+            .get(address)
+            .map_or(&[][..], Vec::as_slice);
         Ok(found
             .iter()
             .map(|&i| &index.bids[i])
@@ -153,10 +197,19 @@ impl BidStore for EmbeddedLand {
             .collect())
     }
 
-    async fn bids_on(&self, asset_type: AssetType, asset_id: &str, status: Option<BidStatus>, bidder: Option<&str>) -> StoreResult<Vec<Bid>> {
+    async fn bids_on(
+        &self,
+        asset_type: AssetType,
+        asset_id: &str,
+        status: Option<BidStatus>,
+        bidder: Option<&str>,
+    ) -> StoreResult<Vec<Bid>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        let found = index.bids_by_asset.get(&(asset_type, asset_id.to_string())).map_or(&[][..], Vec::as_slice);
+        let found = index
+            .bids_by_asset
+            .get(&(asset_type, asset_id.to_string()))
+            .map_or(&[][..], Vec::as_slice);
         Ok(found
             .iter()
             .map(|&i| &index.bids[i])
@@ -166,7 +219,12 @@ impl BidStore for EmbeddedLand {
             .collect())
     }
 
-    async fn bid_assets(&self, address: &str, status: Option<BidStatus>, now_ms: i64) -> StoreResult<Vec<Asset>> {
+    async fn bid_assets(
+        &self,
+        address: &str,
+        status: Option<BidStatus>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Asset>> {
         let bids = self.bids_of(address, status).await?;
         let snapshot = self.snapshot();
         let index = &snapshot.index;
@@ -175,14 +233,20 @@ impl BidStore for EmbeddedLand {
             .into_iter()
             .filter(|b| seen.insert((b.asset_type, b.asset_id.clone())))
             .filter_map(|b| match b.asset_type {
-                AssetType::Parcel => index.parcel(b.asset_id.parse().ok()?, now_ms).map(Asset::Parcel),
+                AssetType::Parcel => index
+                    .parcel(b.asset_id.parse().ok()?, now_ms)
+                    .map(Asset::Parcel),
                 AssetType::Estate => index.estate(&b.asset_id, now_ms).map(Asset::Estate),
             })
             .collect())
     }
 }
 
-fn filter_mortgages<'a>(index: &'a LandIndex, found: Option<&'a Vec<usize>>, status: Option<MortgageStatus>) -> impl Iterator<Item = &'a Mortgage> {
+fn filter_mortgages<'a>(
+    index: &'a LandIndex,
+    found: Option<&'a Vec<usize>>,
+    status: Option<MortgageStatus>,
+) -> impl Iterator<Item = &'a Mortgage> {
     found
         .map_or(&[][..], Vec::as_slice)
         .iter()
@@ -192,28 +256,48 @@ fn filter_mortgages<'a>(index: &'a LandIndex, found: Option<&'a Vec<usize>>, sta
 
 #[async_trait]
 impl MortgageStore for EmbeddedLand {
-    async fn mortgages_of(&self, borrower: &str, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>> {
+    async fn mortgages_of(
+        &self,
+        borrower: &str,
+        status: Option<MortgageStatus>,
+    ) -> StoreResult<Vec<Mortgage>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        Ok(filter_mortgages(index, index.mortgages_by_borrower.get(borrower), status).cloned().collect())
+        Ok(
+            filter_mortgages(index, index.mortgages_by_borrower.get(borrower), status)
+                .cloned()
+                .collect(),
+        )
     }
 
-    async fn mortgages_on(&self, parcel: Coord, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>> {
+    async fn mortgages_on(
+        &self,
+        parcel: Coord,
+        status: Option<MortgageStatus>,
+    ) -> StoreResult<Vec<Mortgage>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        Ok(filter_mortgages(index, index.mortgages_by_parcel.get(&parcel.id()), status).cloned().collect())
+        Ok(
+            filter_mortgages(index, index.mortgages_by_parcel.get(&parcel.id()), status)
+                .cloned()
+                .collect(),
+        )
     }
 
     async fn mortgaged_parcels(&self, borrower: &str, now_ms: i64) -> StoreResult<Vec<Parcel>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
         let mut seen = HashSet::new();
-        Ok(filter_mortgages(index, index.mortgages_by_borrower.get(borrower), None)
-            .filter(|m| m.status != MortgageStatus::Cancelled && m.asset_type == AssetType::Parcel)
-            .filter(|m| seen.insert(m.asset_id.clone()))
-            .filter_map(|m| index.parcel(m.asset_id.parse().ok()?, now_ms))
-            .filter(|p| p.publication.is_some())
-            .collect())
+        Ok(
+            filter_mortgages(index, index.mortgages_by_borrower.get(borrower), None)
+                .filter(|m| {
+                    m.status != MortgageStatus::Cancelled && m.asset_type == AssetType::Parcel
+                })
+                .filter(|m| seen.insert(m.asset_id.clone()))
+                .filter_map(|m| index.parcel(m.asset_id.parse().ok()?, now_ms))
+                .filter(|p| p.publication.is_some())
+                .collect(),
+        )
     }
 }
 
@@ -223,7 +307,13 @@ impl PublicationStore for EmbeddedLand {
         Ok(self.snapshot().index.publications.get(tx_hash).cloned())
     }
 
-    async fn publications_on(&self, asset_type: AssetType, asset_id: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Publication>> {
+    async fn publications_on(
+        &self,
+        asset_type: AssetType,
+        asset_id: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Publication>> {
         let snapshot = self.snapshot();
         Ok(snapshot
             .index
@@ -242,11 +332,20 @@ impl DistrictStore for EmbeddedLand {
     }
 
     async fn district(&self, id: &str) -> StoreResult<Option<District>> {
-        Ok(self.snapshot().index.districts.iter().find(|d| d.id == id).cloned())
+        Ok(self
+            .snapshot()
+            .index
+            .districts
+            .iter()
+            .find(|d| d.id == id)
+            .cloned())
     }
 
     async fn contributions_of(&self, address: &str) -> StoreResult<Vec<Contribution>> {
-        Ok(district::sum_per_district(address, self.snapshot().index.contributions.iter()))
+        Ok(district::sum_per_district(
+            address,
+            self.snapshot().index.contributions.iter(),
+        ))
     }
 }
 
@@ -256,10 +355,16 @@ impl MapStore for EmbeddedLand {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
         let parcels = parcels_in(index, area, now_ms);
-        let mut estate_ids: Vec<&str> = parcels.iter().filter_map(|p| p.estate_id.as_deref()).collect();
+        let mut estate_ids: Vec<&str> = parcels
+            .iter()
+            .filter_map(|p| p.estate_id.as_deref())
+            .collect();
         estate_ids.sort_by(|a, b| estate_id_order(a, b));
         estate_ids.dedup();
-        let estates = estate_ids.into_iter().filter_map(|id| index.estate(id, now_ms)).collect();
+        let estates = estate_ids
+            .into_iter()
+            .filter_map(|id| index.estate(id, now_ms))
+            .collect();
         Ok((parcels, estates))
     }
 }
