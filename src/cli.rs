@@ -1,4 +1,4 @@
-//! `genesis-api [serve|seed|import|export|openapi]`.
+//! `genesis-api [serve|seed|import|export|setup|openapi]`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use shared::app::LandBackend;
 use shared::config::Config;
 use shared::domain::clock::SystemClock;
 use shared::seed;
@@ -19,13 +20,8 @@ use shared::store::{LandDataset, Record};
 #[derive(Debug, Parser)]
 #[command(version, about = "LAND API: local server and operator commands")]
 pub struct Cli {
-    /// The embedded store's file.
-    #[arg(
-        long,
-        global = true,
-        env = "LAND_DATA_FILE",
-        default_value = ".data/land.jsonl"
-    )]
+    /// The embedded store's file (ignored when LAND_TABLE selects DynamoDB).
+    #[arg(long, global = true, env = "LAND_DATA_FILE", default_value = ".data/land.jsonl")]
     data_file: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
@@ -33,7 +29,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve every route family on the embedded store (the default command).
+    /// Serve every route family (the default command).
     Serve {
         #[arg(long, env = "HOST", default_value = "127.0.0.1")]
         host: std::net::IpAddr,
@@ -48,8 +44,14 @@ enum Command {
     /// Load a JSON-lines dump (one `{"kind": ..., ...}` record a line), replacing
     /// records with the same key.
     Import { dump: PathBuf },
-    /// Write the whole data set as a JSON-lines dump.
+    /// Write the whole embedded data set as a JSON-lines dump.
     Export { dump: PathBuf },
+    /// Create the DynamoDB table (LAND_TABLE) and the reward queue with its
+    /// dead-letter queue on the configured AWS endpoint.
+    Setup {
+        #[arg(long, env = "REWARD_QUEUE_NAME", default_value = "rewards")]
+        queue: String,
+    },
     /// Print the OpenAPI description.
     Openapi,
 }
@@ -59,7 +61,14 @@ type CliResult = Result<(), Box<dyn std::error::Error>>;
 impl Cli {
     pub fn run(self) -> ExitCode {
         shared::telemetry::init_local();
-        match self.dispatch() {
+        let runtime = match tokio::runtime::Runtime::new() {
+            Ok(runtime) => runtime,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match runtime.block_on(self.dispatch()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
                 eprintln!("error: {err}");
@@ -69,22 +78,21 @@ impl Cli {
     }
 
     fn config(&self) -> Result<Config, Box<dyn std::error::Error>> {
-        Ok(Config {
-            data_file: Some(self.data_file.clone()),
-            ..Config::from_env()?
-        })
+        Ok(Config { data_file: Some(self.data_file.clone()), ..Config::from_env()? })
     }
 
-    fn dispatch(self) -> CliResult {
-        match &self.command {
-            None => serve(&self.config()?, "127.0.0.1".parse()?, 3000),
-            Some(Command::Serve { host, port }) => serve(&self.config()?, *host, *port),
-            Some(Command::Seed { seed }) => regenerate(&self.data_file, *seed),
-            Some(Command::Import { dump }) => import(&self.config()?, dump),
-            Some(Command::Export { dump }) => export(&self.config()?, dump),
+    async fn dispatch(self) -> CliResult {
+        let config = self.config()?;
+        match self.command {
+            None => serve(&config, "127.0.0.1".parse()?, 3000).await,
+            Some(Command::Serve { host, port }) => serve(&config, host, port).await,
+            Some(Command::Seed { seed }) => regenerate(&config, seed).await,
+            Some(Command::Import { dump }) => import(&config, &dump).await,
+            Some(Command::Export { dump }) => export(&config, &dump).await,
+            Some(Command::Setup { queue }) => setup(&config, &queue).await,
             Some(Command::Openapi) => {
-                let store = Arc::new(EmbeddedLand::in_memory(LandDataset::default()));
-                let (_, doc) = shared::app::land_api(store, Arc::new(SystemClock));
+                let backend = LandBackend::Embedded(Arc::new(EmbeddedLand::in_memory(LandDataset::default())));
+                let (_, doc) = backend.api(Arc::new(SystemClock));
                 println!("{}", doc.to_pretty_json()?);
                 Ok(())
             }
@@ -92,101 +100,118 @@ impl Cli {
     }
 }
 
-fn open_store(config: &Config) -> Result<Arc<EmbeddedLand>, Box<dyn std::error::Error>> {
-    let fresh = config.data_file.as_ref().is_some_and(|f| !f.exists());
-    let spinner = spinner(if fresh {
-        "first start: generating Genesis City and its marketplace"
-    } else {
-        "loading the data"
-    });
-    let store = config.land_store()?;
+async fn open_backend(config: &Config) -> Result<LandBackend, Box<dyn std::error::Error>> {
+    let fresh = config.table.is_none() && config.data_file.as_ref().is_some_and(|f| !f.exists());
+    let spinner = spinner(if fresh { "first start: generating Genesis City and its marketplace" } else { "opening the data" });
+    let backend = config.land_backend().await?;
     spinner.finish_and_clear();
-    Ok(store)
+    Ok(backend)
 }
 
-fn serve(config: &Config, host: std::net::IpAddr, port: u16) -> CliResult {
-    let runtime = tokio::runtime::Runtime::new()?;
+async fn serve(config: &Config, host: std::net::IpAddr, port: u16) -> CliResult {
     let started = Instant::now();
-    let store = open_store(config)?;
-    tracing::info!(
-        data_file = %config.data_file.as_ref().map(|f| f.display().to_string()).unwrap_or_default(),
-        version = %store.data_version(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "store ready"
-    );
-    let app = crate::server_router(store, Arc::new(SystemClock));
-    runtime.block_on(async move {
-        let addr = SocketAddr::new(host, port);
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        tracing::info!("LAND API on http://{addr}/v1 (docs: http://{addr}/docs)");
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
-        Ok(())
-    })
-}
-
-fn regenerate(data_file: &PathBuf, seed: u64) -> CliResult {
-    let spinner = spinner("generating Genesis City and its marketplace");
-    let data = seed::genesis_city(seed);
-    spinner.set_message(format!(
-        "writing {} records to {}",
-        data.record_count(),
-        data_file.display()
-    ));
-    let store = EmbeddedLand::open(data_file, LandDataset::default)?;
-    store.replace(data)?;
-    spinner.finish_and_clear();
-    println!(
-        "seeded {} with seed {seed} (data version {})",
-        data_file.display(),
-        store.data_version()
-    );
+    let backend = open_backend(config).await?;
+    let store = match &config.table {
+        Some(table) => format!("dynamodb table {table}"),
+        None => format!("embedded file {}", config.data_file.as_ref().map(|f| f.display().to_string()).unwrap_or_default()),
+    };
+    tracing::info!(%store, version = %backend.data_version().await?, elapsed_ms = started.elapsed().as_millis() as u64, "store ready");
+    let app = crate::server_router(&backend, Arc::new(SystemClock));
+    let addr = SocketAddr::new(host, port);
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("LAND API on http://{addr}/v1 (docs: http://{addr}/docs)");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }
 
-fn import(config: &Config, dump: &PathBuf) -> CliResult {
+/// Writes records to the configured store, with a progress bar for DynamoDB.
+async fn write(config: &Config, records: Vec<Record>) -> Result<(usize, String), Box<dyn std::error::Error>> {
+    match open_backend(config).await? {
+        LandBackend::Embedded(store) => {
+            let spinner = spinner("writing");
+            let count = store.import(records)?;
+            spinner.finish_and_clear();
+            Ok((count, store.data_version()))
+        }
+        LandBackend::Dynamo(store) => {
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("writing items [{bar:40}] {pos}/{len} ({per_sec}, {eta})")?.progress_chars("=> "),
+            );
+            let progress = |done: u64, total: u64| {
+                bar.set_length(total);
+                bar.set_position(done);
+            };
+            let report = store.import(records, &progress).await?;
+            bar.finish_and_clear();
+            println!("{} items written to table {}", report.items_written, store.table());
+            Ok((report.records, report.version))
+        }
+    }
+}
+
+async fn regenerate(config: &Config, seed: u64) -> CliResult {
+    let started = Instant::now();
+    let spinner = spinner("generating Genesis City and its marketplace");
+    let data = seed::genesis_city(seed);
+    spinner.finish_and_clear();
+    let (count, version) = match &config.table {
+        None => {
+            let file = config.data_file.clone().unwrap_or_else(|| PathBuf::from(".data/land.jsonl"));
+            let store = EmbeddedLand::open(&file, LandDataset::default)?;
+            store.replace(data)?;
+            (store.dataset().record_count(), store.data_version())
+        }
+        Some(_) => write(config, data.records().collect()).await?,
+    };
+    println!("seeded {count} records with seed {seed} in {:.1?} (data version {version})", started.elapsed());
+    Ok(())
+}
+
+async fn import(config: &Config, dump: &PathBuf) -> CliResult {
+    let started = Instant::now();
     let file = File::open(dump).map_err(|e| format!("{}: {e}", dump.display()))?;
-    let bar = ProgressBar::new(file.metadata()?.len()).with_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")?
-            .progress_chars("=> "),
-    );
-    bar.set_message("reading");
+    let bar = ProgressBar::new(file.metadata()?.len())
+        .with_style(ProgressStyle::with_template("reading [{bar:40}] {bytes}/{total_bytes} ({eta})")?.progress_chars("=> "));
     let mut records = Vec::new();
     for (number, line) in BufReader::new(bar.wrap_read(file)).lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record = serde_json::from_str(&line)
-            .map_err(|e| format!("{} line {}: {e}", dump.display(), number + 1))?;
+        let record: Record =
+            serde_json::from_str(&line).map_err(|e| format!("{} line {}: {e}", dump.display(), number + 1))?;
         records.push(record);
     }
     bar.finish_and_clear();
-    let store = open_store(config)?;
-    let spinner = spinner("writing");
-    let count = store.import(records)?;
-    spinner.finish_and_clear();
-    println!(
-        "imported {count} records (data version {})",
-        store.data_version()
-    );
+    let (count, version) = write(config, records).await?;
+    println!("imported {count} records in {:.1?} (data version {version})", started.elapsed());
     Ok(())
 }
 
-fn export(config: &Config, dump: &PathBuf) -> CliResult {
-    let store = open_store(config)?;
+async fn export(config: &Config, dump: &PathBuf) -> CliResult {
+    if config.table.is_some() {
+        return Err("export reads the embedded store; unset LAND_TABLE".into());
+    }
+    let store = config.embedded_store()?;
     let mut out = BufWriter::new(File::create(dump)?);
     let data = store.dataset();
     data.write_jsonl(&mut out)?;
     out.flush()?;
-    println!(
-        "exported {} records to {}",
-        data.record_count(),
-        dump.display()
-    );
+    println!("exported {} records to {}", data.record_count(), dump.display());
+    Ok(())
+}
+
+async fn setup(config: &Config, queue: &str) -> CliResult {
+    let table = config.table.as_deref().ok_or("setup needs LAND_TABLE (and AWS_ENDPOINT_URL for an emulator)")?;
+    let aws = aws_config::load_from_env().await;
+    let created = shared::store::dynamo::create_table(&aws_sdk_dynamodb::Client::new(&aws), table).await?;
+    println!("table {table}: {}", if created { "created" } else { "already there" });
+    let url = shared::queue::create_queue(&aws_sdk_sqs::Client::new(&aws), queue).await?;
+    println!("queue {queue}: {url}");
     Ok(())
 }
 

@@ -12,7 +12,7 @@ async fn unknown_routes_and_methods_answer_with_the_error_envelope() {
     let message = get("/v1/nothing/here").await.error(404, "route_not_found");
     assert_eq!(message, "Route GET /v1/nothing/here not found");
     let answer = send(
-        app(),
+        app().await,
         Request::post("/v1/parcels").body(Body::empty()).unwrap(),
     )
     .await;
@@ -25,7 +25,7 @@ async fn cors_allows_any_origin_and_exposes_etag() {
         .header("origin", "https://example.org")
         .body(Body::empty())
         .unwrap();
-    let answer = send(app(), request).await;
+    let answer = send(app().await, request).await;
     assert_eq!(answer.headers["access-control-allow-origin"], "*");
     let exposed = answer.headers["access-control-expose-headers"]
         .to_str()
@@ -36,7 +36,7 @@ async fn cors_allows_any_origin_and_exposes_etag() {
         .header("access-control-request-method", "GET")
         .body(Body::empty())
         .unwrap();
-    assert!(send(app(), preflight).await.status.is_success());
+    assert!(send(app().await, preflight).await.status.is_success());
 }
 
 #[tokio::test]
@@ -48,7 +48,7 @@ async fn every_answer_carries_a_request_id() {
         .body(Body::empty())
         .unwrap();
     assert_eq!(
-        send(app(), request).await.headers["x-request-id"],
+        send(app().await, request).await.headers["x-request-id"],
         "abc-123"
     );
 }
@@ -136,10 +136,10 @@ async fn every_schema_reference_resolves() {
 
 #[tokio::test]
 async fn the_docs_page_is_served_offline() {
-    let answer = send(app(), Request::get("/docs/").body(Body::empty()).unwrap()).await;
+    let answer = send(app().await, Request::get("/docs/").body(Body::empty()).unwrap()).await;
     assert!(answer.status.is_success());
     let js = send(
-        app(),
+        app().await,
         Request::get("/docs/swagger-ui-bundle.js")
             .body(Body::empty())
             .unwrap(),

@@ -17,6 +17,9 @@ use crate::map::{self, MapState, MapStore};
 use crate::mortgages::{self, MortgageStore, MortgagesState};
 use crate::parcels::{self, ParcelStore, ParcelsState};
 use crate::publications::{self, PublicationStore, PublicationsState};
+use crate::store::StoreError;
+use crate::store::dynamo::DynamoLand;
+use crate::store::embedded::EmbeddedLand;
 use crate::translations;
 
 #[derive(OpenApi)]
@@ -105,10 +108,39 @@ pub fn land_api<S: LandStore>(store: Arc<S>, clock: Arc<dyn Clock>) -> (Router, 
 }
 
 /// One family, ready for `lambda_http::run`.
-pub fn lambda_router<S: LandStore>(
-    name: &str,
-    store: Arc<S>,
-    clock: Arc<dyn Clock>,
-) -> Option<Router> {
+pub fn lambda_router<S: LandStore>(name: &str, store: Arc<S>, clock: Arc<dyn Clock>) -> Option<Router> {
     land_family(name, store, clock).map(|family| http::finish(family.split_for_parts().0))
+}
+
+/// The LAND store a deployment runs on, chosen by configuration.
+#[derive(Clone)]
+pub enum LandBackend {
+    Embedded(Arc<EmbeddedLand>),
+    Dynamo(Arc<DynamoLand>),
+}
+
+impl LandBackend {
+    /// Every family with its OpenAPI description.
+    pub fn api(&self, clock: Arc<dyn Clock>) -> (Router, OpenApiDoc) {
+        match self {
+            Self::Embedded(store) => land_api(store.clone(), clock),
+            Self::Dynamo(store) => land_api(store.clone(), clock),
+        }
+    }
+
+    /// One family, ready for `lambda_http::run`.
+    pub fn lambda_router(&self, family: &str, clock: Arc<dyn Clock>) -> Option<Router> {
+        match self {
+            Self::Embedded(store) => lambda_router(family, store.clone(), clock),
+            Self::Dynamo(store) => lambda_router(family, store.clone(), clock),
+        }
+    }
+
+    /// The version of the data, which caches key on.
+    pub async fn data_version(&self) -> Result<String, StoreError> {
+        match self {
+            Self::Embedded(store) => Ok(store.data_version()),
+            Self::Dynamo(store) => Ok(store.stored_version().await?.unwrap_or_default()),
+        }
+    }
 }

@@ -1,39 +1,42 @@
-//! Configuration, read once from the environment into typed fields.
+//! Configuration, read once from the environment into typed fields, and the
+//! adapters it selects: DynamoDB when `LAND_TABLE` is set (as in Lambda),
+//! else the embedded store.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::app::LandBackend;
 use crate::seed;
 use crate::store::StoreError;
+use crate::store::dynamo::DynamoLand;
 use crate::store::embedded::EmbeddedLand;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Where the embedded store persists (`LAND_DATA_FILE`); `None` keeps the
-    /// data in memory only (a Lambda without a file system to keep).
+    /// data in memory only.
     pub data_file: Option<PathBuf>,
     /// Seed of the generated marketplace (`LAND_SEED`).
     pub seed: u64,
+    /// The DynamoDB table of the LAND data (`LAND_TABLE`): set, the AWS
+    /// adapters are used (endpoint and credentials from the usual AWS
+    /// variables, `AWS_ENDPOINT_URL` included).
+    pub table: Option<String>,
+    /// The reward queue (`REWARD_QUEUE_URL`).
+    pub reward_queue_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} must be {expected}, got {value:?}")]
-    Invalid {
-        name: &'static str,
-        expected: &'static str,
-        value: String,
-    },
+    Invalid { name: &'static str, expected: &'static str, value: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self {
-            data_file: None,
-            seed: seed::DEFAULT_SEED,
-        }
+        Self { data_file: None, seed: seed::DEFAULT_SEED, table: None, reward_queue_url: None }
     }
 }
 
@@ -44,7 +47,8 @@ impl Config {
 
     /// Reads from any source of variables (tests pass a map).
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let seed = match var("LAND_SEED") {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let seed = match set("LAND_SEED") {
             Some(value) => value.parse().map_err(|_| ConfigError::Invalid {
                 name: "LAND_SEED",
                 expected: "an unsigned integer",
@@ -52,20 +56,33 @@ impl Config {
             })?,
             None => seed::DEFAULT_SEED,
         };
-        let data_file = var("LAND_DATA_FILE")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        Ok(Self { data_file, seed })
+        Ok(Self {
+            data_file: set("LAND_DATA_FILE").map(PathBuf::from),
+            seed,
+            table: set("LAND_TABLE"),
+            reward_queue_url: set("REWARD_QUEUE_URL"),
+        })
     }
 
     /// The embedded LAND store: opened from (or first written to) the data
     /// file, or generated in memory when there is none.
-    pub fn land_store(&self) -> Result<Arc<EmbeddedLand>, ConfigError> {
+    pub fn embedded_store(&self) -> Result<Arc<EmbeddedLand>, ConfigError> {
         let seed = self.seed;
         Ok(Arc::new(match &self.data_file {
             Some(file) => EmbeddedLand::open(file, || seed::genesis_city(seed))?,
             None => EmbeddedLand::in_memory(seed::genesis_city(seed)),
         }))
+    }
+
+    /// The LAND store this configuration selects.
+    pub async fn land_backend(&self) -> Result<LandBackend, ConfigError> {
+        Ok(match &self.table {
+            Some(table) => {
+                let aws = aws_config::load_from_env().await;
+                LandBackend::Dynamo(Arc::new(DynamoLand::new(aws_sdk_dynamodb::Client::new(&aws), table)))
+            }
+            None => LandBackend::Embedded(self.embedded_store()?),
+        })
     }
 }
 
@@ -78,21 +95,17 @@ mod tests {
         let config = Config::from_lookup(|n| match n {
             "LAND_SEED" => Some("7".into()),
             "LAND_DATA_FILE" => Some("/tmp/x.jsonl".into()),
+            "LAND_TABLE" => Some("land".into()),
+            "REWARD_QUEUE_URL" => Some(" ".into()),
             _ => None,
         })
         .unwrap();
         assert_eq!(
             config,
-            Config {
-                data_file: Some("/tmp/x.jsonl".into()),
-                seed: 7
-            }
+            Config { data_file: Some("/tmp/x.jsonl".into()), seed: 7, table: Some("land".into()), reward_queue_url: None }
         );
         assert_eq!(Config::from_lookup(|_| None).unwrap(), Config::default());
         let err = Config::from_lookup(|n| (n == "LAND_SEED").then(|| "x".into())).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "LAND_SEED must be an unsigned integer, got \"x\""
-        );
+        assert_eq!(err.to_string(), "LAND_SEED must be an unsigned integer, got \"x\"");
     }
 }

@@ -14,6 +14,7 @@ pub mod map;
 pub mod mortgages;
 pub mod parcels;
 pub mod publications;
+pub mod queue;
 pub mod seed;
 pub mod store;
 pub mod telemetry;

@@ -1,7 +1,10 @@
-//! The harness of the HTTP behaviour tests: the whole API over the embedded
-//! store holding the default generated city, a clock stopped in 2026, and
+//! The harness of the HTTP behaviour tests: the whole API over the store
+//! selected by `LAND_TEST_BACKEND` (`embedded`, the default, or `dynamodb`),
+//! both holding the default generated city, a clock stopped in 2026, and
 //! requests sent through the router as the server and Lambda send them.
 #![allow(dead_code)]
+
+pub mod aws;
 
 use std::sync::{Arc, OnceLock};
 
@@ -10,6 +13,7 @@ use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
+use shared::app::LandBackend;
 use shared::domain::clock::FixedClock;
 use shared::seed;
 use shared::store::LandDataset;
@@ -24,15 +28,23 @@ pub fn dataset() -> &'static LandDataset {
     DATA.get_or_init(|| seed::genesis_city(seed::DEFAULT_SEED))
 }
 
-pub fn store() -> Arc<EmbeddedLand> {
+pub fn embedded() -> Arc<EmbeddedLand> {
     static STORE: OnceLock<Arc<EmbeddedLand>> = OnceLock::new();
-    STORE
-        .get_or_init(|| Arc::new(EmbeddedLand::in_memory(dataset().clone())))
-        .clone()
+    STORE.get_or_init(|| Arc::new(EmbeddedLand::in_memory(dataset().clone()))).clone()
 }
 
-pub fn app() -> Router {
-    genesis_api::server_router(store(), Arc::new(FixedClock(NOW)))
+/// The store under test. A DynamoDB client is made per test: each test has
+/// its own runtime, and connections must not outlive it.
+pub async fn backend() -> LandBackend {
+    match std::env::var("LAND_TEST_BACKEND").as_deref() {
+        Ok("dynamodb") => LandBackend::Dynamo(Arc::new(aws::seeded_land().await)),
+        Ok("embedded") | Err(_) => LandBackend::Embedded(embedded()),
+        Ok(other) => panic!("LAND_TEST_BACKEND={other}: expected embedded or dynamodb"),
+    }
+}
+
+pub async fn app() -> Router {
+    genesis_api::server_router(&backend().await, Arc::new(FixedClock(NOW)))
 }
 
 pub struct Answer {
@@ -64,22 +76,14 @@ pub async fn send(router: Router, request: Request<Body>) -> Answer {
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    Answer { status, headers, body }
 }
 
 pub async fn get(uri: &str) -> Answer {
-    send(app(), Request::get(uri).body(Body::empty()).unwrap()).await
+    send(app().await, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
 /// The ids ("x,y" or estate ids) of a list of assets.
 pub fn ids(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap().to_string())
-        .collect()
+    list.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect()
 }

@@ -8,8 +8,7 @@ use shared::domain::clock::SystemClock;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init_lambda();
-    let store = Config::from_env()?.land_store()?;
-    let router = shared::app::lambda_router("districts", store, Arc::new(SystemClock))
-        .ok_or("unknown route family")?;
+    let backend = Config::from_env()?.land_backend().await?;
+    let router = backend.lambda_router("districts", Arc::new(SystemClock)).ok_or("unknown route family")?;
     lambda_http::run(router).await
 }

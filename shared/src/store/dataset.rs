@@ -85,6 +85,17 @@ impl LandDataset {
         Keyed::from(self).into()
     }
 
+    /// A fingerprint of the content (the data version caches key on): equal
+    /// canonical content gives an equal fingerprint, any change another.
+    pub fn fingerprint(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for record in self.records() {
+            serde_json::to_string(&record).unwrap_or_default().hash(&mut hasher);
+        }
+        format!("{:016x}", hasher.finish())
+    }
+
     /// Writes the data set as JSON lines.
     pub fn write_jsonl(&self, mut out: impl Write) -> Result<(), StoreError> {
         for record in self.records() {

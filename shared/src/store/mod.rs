@@ -3,6 +3,7 @@
 //! its routes; adapters implement those ports.
 
 pub mod dataset;
+pub mod dynamo;
 pub mod embedded;
 
 pub use dataset::{LandDataset, Record};

@@ -6,7 +6,6 @@ mod index;
 mod ports;
 
 use std::fs::{self, File};
-use std::hash::{Hash, Hasher};
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -30,24 +29,13 @@ impl Snapshot {
     /// `data` must be canonical (see `LandDataset::canonical`).
     fn new(data: LandDataset) -> Self {
         let index = LandIndex::build(&data);
-        let version = data_version(&data);
+        let version = data.fingerprint();
         Self {
             data,
             index,
             version,
         }
     }
-}
-
-/// A fingerprint of the content: caches key on it, so any change moves it.
-fn data_version(data: &LandDataset) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for record in data.records() {
-        serde_json::to_string(&record)
-            .unwrap_or_default()
-            .hash(&mut hasher);
-    }
-    format!("{:016x}", hasher.finish())
 }
 
 impl EmbeddedLand {

@@ -1,0 +1,49 @@
+//! The reward queue: assigned rewards travel from the API to the sender
+//! worker through it. The port, its message, and two adapters: an in-process
+//! queue (embedded default) and SQS.
+
+mod embedded;
+mod sqs;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub use embedded::EmbeddedQueue;
+pub use sqs::{SqsQueue, create_queue};
+
+/// What the sender needs to mint one assigned reward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardMessage {
+    pub reward_id: String,
+    pub campaign_id: String,
+}
+
+/// A received message; `delete` it with its receipt once handled, or it
+/// comes back after the visibility timeout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub message_id: String,
+    pub receipt: String,
+    pub message: RewardMessage,
+    /// 1 on the first delivery.
+    pub receive_count: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("queue unavailable: {0}")]
+    Unavailable(String),
+    #[error("malformed message {message_id}: {reason}")]
+    Malformed { message_id: String, reason: String },
+}
+
+#[async_trait]
+pub trait RewardQueue: Send + Sync {
+    /// Enqueues a message; returns its id.
+    async fn send(&self, message: &RewardMessage) -> Result<String, QueueError>;
+    /// Up to `max` messages (at most 10), waiting up to `wait` for the first.
+    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Delivery>, QueueError>;
+    async fn delete(&self, receipt: &str) -> Result<(), QueueError>;
+}

@@ -1,0 +1,225 @@
+//! Writing records into the table: merged with what is there (an asset keeps
+//! the publications it had), written in batches of 25 with several batches in
+//! flight, unprocessed items retried with backoff.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use futures::{TryStreamExt, stream};
+
+use super::Item;
+use super::items;
+use super::{DynamoLand, MAX_RETRIES, backoff, keys, unavailable};
+use crate::domain::parcel::{Estate, Parcel};
+use crate::domain::publication::{AssetType, Publication};
+use crate::store::{LandDataset, Record, StoreError, StoreResult};
+
+/// Items per BatchWriteItem (the service's limit).
+const BATCH_WRITE: usize = 25;
+/// Batches in flight at once.
+const IN_FLIGHT: usize = 8;
+
+/// Called with (items written, items to write) as the import goes.
+pub type ImportProgress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub records: usize,
+    pub items_written: usize,
+    pub version: String,
+}
+
+type AssetKey = (AssetType, String);
+
+fn addresses_of_parcel(p: &Parcel) -> BTreeSet<String> {
+    [&p.owner, &p.operator, &p.update_operator].into_iter().flatten().cloned().collect()
+}
+
+fn addresses_of_estate(e: &Estate) -> BTreeSet<String> {
+    [Some(&e.owner), e.operator.as_ref(), e.update_operator.as_ref()].into_iter().flatten().cloned().collect()
+}
+
+impl DynamoLand {
+    /// The data version stored with the data (`None` on an empty table).
+    pub async fn stored_version(&self) -> StoreResult<Option<String>> {
+        Ok(self.get(keys::meta()).await?.and_then(|item| item.get("version")?.as_s().ok().cloned()))
+    }
+
+    /// Upserts records (same keys and meaning as the embedded store's import).
+    pub async fn import(&self, records: Vec<Record>, progress: ImportProgress<'_>) -> StoreResult<ImportReport> {
+        let count = records.len();
+        let mut incoming = LandDataset::default();
+        incoming.upsert(records);
+        let previous = self.stored_version().await?;
+
+        let mut parcels: BTreeMap<AssetKey, Parcel> =
+            incoming.parcels.iter().map(|p| ((AssetType::Parcel, p.id.clone()), p.clone())).collect();
+        let mut estates: BTreeMap<AssetKey, Estate> =
+            incoming.estates.iter().map(|e| ((AssetType::Estate, e.id.clone()), e.clone())).collect();
+        let mut publications: BTreeMap<AssetKey, BTreeMap<String, Publication>> = BTreeMap::new();
+        for p in &incoming.publications {
+            publications.entry((p.asset_type, p.asset_id.clone())).or_default().insert(p.tx_hash.clone(), p.clone());
+        }
+
+        // What the table holds for the touched assets, unless it is empty.
+        let mut old_links: Vec<(String, String)> = Vec::new();
+        if previous.is_some() {
+            let touched: BTreeSet<AssetKey> =
+                parcels.keys().chain(estates.keys()).chain(publications.keys()).cloned().collect();
+            let wanted = touched.iter().filter_map(|(t, id)| keys::asset(*t, id)).collect();
+            for item in self.batch_get(wanted).await? {
+                merge_existing(&item, &mut parcels, &mut estates, &mut publications, &mut old_links)?;
+            }
+        }
+
+        let mut writes: Vec<WriteRequest> = Vec::new();
+        let put = |item: Item| -> StoreResult<WriteRequest> {
+            Ok(WriteRequest::builder()
+                .put_request(PutRequest::builder().set_item(Some(item)).build().map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                .build())
+        };
+        let mut new_links: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut listed: BTreeSet<AssetKey> = BTreeSet::new();
+        for (key, parcel) in &parcels {
+            let pubs = sorted(publications.get(key));
+            writes.push(put(items::parcel(parcel, &pubs)?)?);
+            listed.insert(key.clone());
+            for address in addresses_of_parcel(parcel) {
+                new_links.insert((address, format!("{}{}", keys::PARCEL_LINK, parcel.id)));
+            }
+        }
+        for (key, estate) in &estates {
+            let pubs = sorted(publications.get(key));
+            writes.push(put(items::estate(estate, &pubs)?)?);
+            if !estate.is_dissolved() {
+                listed.insert(key.clone());
+            }
+            for address in addresses_of_estate(estate) {
+                new_links.insert((address, format!("{}{}", keys::ESTATE_LINK, estate.id)));
+            }
+        }
+        for (key, pubs) in &publications {
+            for p in pubs.values() {
+                writes.push(put(items::publication(p, listed.contains(key))?)?);
+            }
+        }
+        for (address, sk) in &new_links {
+            writes.push(put(items::address_link(address, sk.clone()))?);
+        }
+        for (address, sk) in old_links {
+            if !new_links.contains(&(address.clone(), sk.clone())) {
+                let key = items::address_link(&address, sk);
+                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                writes.push(WriteRequest::builder().delete_request(delete).build());
+            }
+        }
+        for bid in &incoming.bids {
+            writes.push(put(items::bid(bid)?)?);
+            for link in items::bid_links(bid)? {
+                writes.push(put(link)?);
+            }
+        }
+        for m in &incoming.mortgages {
+            writes.push(put(items::mortgage(m)?)?);
+        }
+        for d in &incoming.districts {
+            writes.push(put(items::district(d)?)?);
+        }
+        for c in &incoming.contributions {
+            writes.push(put(items::contribution(c)?)?);
+        }
+
+        let version = match &previous {
+            None => incoming.fingerprint(),
+            Some(old) => {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                (old, incoming.fingerprint()).hash(&mut hasher);
+                format!("{:016x}", hasher.finish())
+            }
+        };
+        let written = self.write_all(writes, progress).await?;
+        // The version goes last: readers never see it before the data.
+        self.write_all(vec![put(items::meta(&version))?], &|_, _| {}).await?;
+        Ok(ImportReport { records: count, items_written: written, version })
+    }
+
+    async fn write_all(&self, writes: Vec<WriteRequest>, progress: ImportProgress<'_>) -> StoreResult<usize> {
+        let total = writes.len() as u64;
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let batches: Vec<Vec<WriteRequest>> = writes.chunks(BATCH_WRITE).map(<[WriteRequest]>::to_vec).collect();
+        stream::iter(batches.into_iter().map(Ok::<_, StoreError>))
+            .map_ok(|batch| async {
+                let size = batch.len() as u64;
+                self.write_batch(batch).await?;
+                let now = done.fetch_add(size, std::sync::atomic::Ordering::Relaxed) + size;
+                progress(now, total);
+                Ok::<_, StoreError>(())
+            })
+            .try_buffer_unordered(IN_FLIGHT)
+            .try_collect::<Vec<()>>()
+            .await?;
+        Ok(total as usize)
+    }
+
+    async fn write_batch(&self, mut batch: Vec<WriteRequest>) -> StoreResult<()> {
+        let mut attempt = 0;
+        while !batch.is_empty() {
+            let out = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, std::mem::take(&mut batch))
+                .send()
+                .await
+                .map_err(unavailable)?;
+            batch = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+            if !batch.is_empty() {
+                attempt += 1;
+                if attempt > MAX_RETRIES {
+                    return Err(StoreError::Unavailable(format!("{} items stayed unprocessed", batch.len())));
+                }
+                tracing::warn!(unprocessed = batch.len(), attempt, "BatchWriteItem: retrying unprocessed items");
+                backoff(attempt).await;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sorted(pubs: Option<&BTreeMap<String, Publication>>) -> Vec<Publication> {
+    let mut list: Vec<Publication> = pubs.map(|m| m.values().cloned().collect()).unwrap_or_default();
+    list.sort_by(Publication::newest_first);
+    list
+}
+
+/// Folds an existing asset item into the incoming data: the incoming record
+/// wins, publications are merged by tx hash, old address links are noted.
+fn merge_existing(
+    item: &Item,
+    parcels: &mut BTreeMap<AssetKey, Parcel>,
+    estates: &mut BTreeMap<AssetKey, Estate>,
+    publications: &mut BTreeMap<AssetKey, BTreeMap<String, Publication>>,
+    old_links: &mut Vec<(String, String)>,
+) -> StoreResult<()> {
+    let pk = item.get(keys::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    let is_estate = pk.starts_with("ESTATE#");
+    let key = if is_estate {
+        let (estate, pubs): (Estate, Vec<Publication>) = items::asset(item)?;
+        let key = (AssetType::Estate, estate.id.clone());
+        old_links.extend(addresses_of_estate(&estate).into_iter().map(|a| (a, format!("{}{}", keys::ESTATE_LINK, estate.id))));
+        estates.entry(key.clone()).or_insert(estate);
+        (key, pubs)
+    } else {
+        let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(item)?;
+        let key = (AssetType::Parcel, parcel.id.clone());
+        old_links.extend(addresses_of_parcel(&parcel).into_iter().map(|a| (a, format!("{}{}", keys::PARCEL_LINK, parcel.id))));
+        parcels.entry(key.clone()).or_insert(parcel);
+        (key, pubs)
+    };
+    let (key, pubs) = key;
+    let merged = publications.entry(key).or_default();
+    for p in pubs {
+        merged.entry(p.tx_hash.clone()).or_insert(p);
+    }
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! Records to items and back. The record travels as one map attribute in the
+//! API's own shape (`rec`), beside the key and index attributes.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{Item, keys, s};
+use crate::domain::bid::Bid;
+use crate::domain::district::{ContributionRow, District};
+use crate::domain::mortgage::Mortgage;
+use crate::domain::parcel::{Estate, Parcel};
+use crate::domain::publication::Publication;
+use crate::store::{StoreError, StoreResult};
+
+fn to_value<T: Serialize>(value: &T) -> StoreResult<AttributeValue> {
+    serde_dynamo::to_attribute_value(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Reads the attribute `name` of an item as `T`.
+pub fn read<T: DeserializeOwned>(item: &Item, name: &str) -> StoreResult<T> {
+    let value = item
+        .get(name)
+        .cloned()
+        .ok_or_else(|| StoreError::Corrupt(format!("item without \"{name}\"")))?;
+    serde_dynamo::from_attribute_value(value).map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+}
+
+pub fn record<T: DeserializeOwned>(item: &Item) -> StoreResult<T> {
+    read(item, keys::RECORD)
+}
+
+/// An asset item: the asset and its publications (newest first).
+pub fn asset<T: DeserializeOwned>(item: &Item) -> StoreResult<(T, Vec<Publication>)> {
+    let publications = if item.contains_key(keys::PUBLICATIONS) { read(item, keys::PUBLICATIONS)? } else { Vec::new() };
+    Ok((record(item)?, publications))
+}
+
+fn item(pk: String, sk: String, rec: AttributeValue) -> Item {
+    HashMap::from([
+        (keys::PK.to_string(), s(pk)),
+        (keys::SK.to_string(), s(sk)),
+        (keys::RECORD.to_string(), rec),
+    ])
+}
+
+fn with(mut item: Item, name: &str, value: AttributeValue) -> Item {
+    item.insert(name.to_string(), value);
+    item
+}
+
+pub fn parcel(parcel: &Parcel, publications: &[Publication]) -> StoreResult<Item> {
+    let (pk, sk) = keys::parcel(parcel.coord());
+    let bare = Parcel { publication: None, ..parcel.clone() };
+    Ok(with(item(pk, sk, to_value(&bare)?), keys::PUBLICATIONS, to_value(&publications)?))
+}
+
+pub fn estate(estate: &Estate, publications: &[Publication]) -> StoreResult<Item> {
+    let (pk, sk) = keys::estate(&estate.id);
+    let bare = Estate { publication: None, ..estate.clone() };
+    Ok(with(item(pk, sk, to_value(&bare)?), keys::PUBLICATIONS, to_value(&publications)?))
+}
+
+/// A link from an address to an asset it owns or operates (keys only).
+pub fn address_link(address: &str, sk: String) -> Item {
+    HashMap::from([(keys::PK.to_string(), s(keys::address(address))), (keys::SK.to_string(), s(sk))])
+}
+
+/// `listed`: the asset exists (and is no dissolved estate), so the
+/// publication goes into its listing partition.
+pub fn publication(publication: &Publication, listed: bool) -> StoreResult<Item> {
+    let (pk, sk) = keys::publication(&publication.tx_hash);
+    let item = item(pk, sk, to_value(publication)?);
+    Ok(if listed {
+        let item = with(item, keys::GSI2_PK, s(keys::listing(publication.asset_type, publication.status)));
+        with(item, keys::GSI2_SK, AttributeValue::N(publication.expires_at.to_string()))
+    } else {
+        item
+    })
+}
+
+fn created(bid: &Bid) -> &str {
+    bid.block_time_created_at.as_deref().unwrap_or("0")
+}
+
+/// The bid itself, indexed by asset on the first index.
+pub fn bid(bid: &Bid) -> StoreResult<Item> {
+    let (pk, sk) = keys::bid(&bid.id);
+    let item = item(pk, sk, to_value(bid)?);
+    let item = with(item, keys::GSI1_PK, s(keys::bids_on(bid.asset_type, &bid.asset_id)));
+    Ok(with(item, keys::GSI1_SK, s(keys::timeline(created(bid), &bid.id))))
+}
+
+/// A copy of the bid under each address it involves.
+pub fn bid_links(bid: &Bid) -> StoreResult<Vec<Item>> {
+    let mut parties = vec![&bid.bidder, &bid.seller];
+    parties.dedup();
+    let sk = format!("{}{}", keys::BID_LINK, keys::timeline(created(bid), &bid.id));
+    parties
+        .into_iter()
+        .map(|address| Ok(item(keys::address(address), sk.clone(), to_value(bid)?)))
+        .collect()
+}
+
+/// Mortgages live under their parcel, indexed by borrower on the first index.
+pub fn mortgage(mortgage: &Mortgage) -> StoreResult<Item> {
+    let (pk, sk) = keys::mortgage(&mortgage.asset_id, &mortgage.block_time_created_at, &mortgage.tx_hash);
+    let item = item(pk, sk, to_value(mortgage)?);
+    let item = with(item, keys::GSI1_PK, s(keys::borrower(&mortgage.borrower)));
+    Ok(with(item, keys::GSI1_SK, s(keys::timeline(&mortgage.block_time_created_at, &mortgage.tx_hash))))
+}
+
+pub fn district(district: &District) -> StoreResult<Item> {
+    Ok(item(keys::DISTRICTS.to_string(), district.id.clone(), to_value(district)?))
+}
+
+pub fn contribution(row: &ContributionRow) -> StoreResult<Item> {
+    Ok(item(keys::address(&row.address), format!("{}{}", keys::CONTRIBUTION, row.district_id), to_value(row)?))
+}
+
+pub fn meta(version: &str) -> Item {
+    let (pk, sk) = keys::meta();
+    HashMap::from([
+        (keys::PK.to_string(), s(pk)),
+        (keys::SK.to_string(), s(sk)),
+        ("version".to_string(), s(version)),
+    ])
+}

@@ -1,0 +1,95 @@
+//! The AWS emulator the tests talk to: moto's server mode on 127.0.0.1.
+//! `scripts/test.sh` starts one, creates the table and seeds it once, and
+//! passes `LAND_TEST_AWS_ENDPOINT` / `LAND_TEST_TABLE`. Without them a test
+//! binary starts its own moto (installed by `scripts/test.sh` into
+//! `.tools/moto`), which stops when the test process ends.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::Credentials;
+use shared::store::dynamo::{DynamoLand, create_table};
+
+use super::dataset;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts moto on a free port; a watcher ends it when this process ends.
+fn start_moto() -> String {
+    let moto = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/moto/bin/moto_server");
+    assert!(moto.exists(), "{} is missing: run scripts/test.sh once, it installs moto", moto.display());
+    let port = free_port();
+    let watcher = r#""$0" -H 127.0.0.1 -p "$1" >/dev/null 2>&1 & child=$!
+while kill -0 "$2" 2>/dev/null; do sleep 1; done
+kill "$child""#;
+    Command::new("sh")
+        .args(["-c", watcher])
+        .arg(&moto)
+        .arg(port.to_string())
+        .arg(std::process::id().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto_server");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The emulator's endpoint: the script's, or one started for this process.
+pub fn endpoint() -> String {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT
+        .get_or_init(|| std::env::var("LAND_TEST_AWS_ENDPOINT").ok().filter(|e| !e.is_empty()).unwrap_or_else(start_moto))
+        .clone()
+}
+
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .load()
+        .await
+}
+
+fn table() -> String {
+    std::env::var("LAND_TEST_TABLE").unwrap_or_else(|_| "land-test".to_string())
+}
+
+/// Makes sure the table holds the default city (seeding it once, on a
+/// thread of its own so no connection outlives its runtime).
+fn ensure_seeded() {
+    static SEEDED: OnceLock<()> = OnceLock::new();
+    SEEDED.get_or_init(|| {
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime.block_on(async {
+                let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
+                create_table(&client, &table()).await.unwrap();
+                let land = DynamoLand::new(client, table());
+                if land.stored_version().await.unwrap().as_deref() != Some(dataset().clone().canonical().fingerprint().as_str()) {
+                    land.import(dataset().records().collect(), &|_, _| {}).await.unwrap();
+                }
+            });
+        })
+        .join()
+        .expect("seeding the DynamoDB table");
+    });
+}
+
+/// A client on the seeded LAND table.
+pub async fn seeded_land() -> DynamoLand {
+    ensure_seeded();
+    DynamoLand::new(aws_sdk_dynamodb::Client::new(&sdk_config().await), table())
+}
