@@ -21,7 +21,12 @@ use shared::store::{LandDataset, Record};
 #[command(version, about = "LAND API: local server and operator commands")]
 pub struct Cli {
     /// The embedded store's file (ignored when LAND_TABLE selects DynamoDB).
-    #[arg(long, global = true, env = "LAND_DATA_FILE", default_value = ".data/land.jsonl")]
+    #[arg(
+        long,
+        global = true,
+        env = "LAND_DATA_FILE",
+        default_value = ".data/land.jsonl"
+    )]
     data_file: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
@@ -78,7 +83,10 @@ impl Cli {
     }
 
     fn config(&self) -> Result<Config, Box<dyn std::error::Error>> {
-        Ok(Config { data_file: Some(self.data_file.clone()), ..Config::from_env()? })
+        Ok(Config {
+            data_file: Some(self.data_file.clone()),
+            ..Config::from_env()?
+        })
     }
 
     async fn dispatch(self) -> CliResult {
@@ -91,7 +99,9 @@ impl Cli {
             Some(Command::Export { dump }) => export(&config, &dump).await,
             Some(Command::Setup { queue }) => setup(&config, &queue).await,
             Some(Command::Openapi) => {
-                let backend = LandBackend::Embedded(Arc::new(EmbeddedLand::in_memory(LandDataset::default())));
+                let backend = LandBackend::Embedded(Arc::new(EmbeddedLand::in_memory(
+                    LandDataset::default(),
+                )));
                 let (_, doc) = backend.api(Arc::new(SystemClock));
                 println!("{}", doc.to_pretty_json()?);
                 Ok(())
@@ -102,7 +112,11 @@ impl Cli {
 
 async fn open_backend(config: &Config) -> Result<LandBackend, Box<dyn std::error::Error>> {
     let fresh = config.table.is_none() && config.data_file.as_ref().is_some_and(|f| !f.exists());
-    let spinner = spinner(if fresh { "first start: generating Genesis City and its marketplace" } else { "opening the data" });
+    let spinner = spinner(if fresh {
+        "first start: generating Genesis City and its marketplace"
+    } else {
+        "opening the data"
+    });
     let backend = config.land_backend().await?;
     spinner.finish_and_clear();
     Ok(backend)
@@ -113,12 +127,21 @@ async fn serve(config: &Config, host: std::net::IpAddr, port: u16) -> CliResult 
     let backend = open_backend(config).await?;
     let store = match &config.table {
         Some(table) => format!("dynamodb table {table}"),
-        None => format!("embedded file {}", config.data_file.as_ref().map(|f| f.display().to_string()).unwrap_or_default()),
+        None => format!(
+            "embedded file {}",
+            config
+                .data_file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default()
+        ),
     };
     tracing::info!(%store, version = %backend.data_version().await?, elapsed_ms = started.elapsed().as_millis() as u64, "store ready");
     let app = crate::server_router(&backend, Arc::new(SystemClock));
     let addr = SocketAddr::new(host, port);
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("LAND API on http://{addr}/v1 (docs: http://{addr}/docs)");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -129,7 +152,10 @@ async fn serve(config: &Config, host: std::net::IpAddr, port: u16) -> CliResult 
 }
 
 /// Writes records to the configured store, with a progress bar for DynamoDB.
-async fn write(config: &Config, records: Vec<Record>) -> Result<(usize, String), Box<dyn std::error::Error>> {
+async fn write(
+    config: &Config,
+    records: Vec<Record>,
+) -> Result<(usize, String), Box<dyn std::error::Error>> {
     match open_backend(config).await? {
         LandBackend::Embedded(store) => {
             let spinner = spinner("writing");
@@ -139,7 +165,10 @@ async fn write(config: &Config, records: Vec<Record>) -> Result<(usize, String),
         }
         LandBackend::Dynamo(store) => {
             let bar = ProgressBar::new(0).with_style(
-                ProgressStyle::with_template("writing items [{bar:40}] {pos}/{len} ({per_sec}, {eta})")?.progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "writing items [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
+                )?
+                .progress_chars("=> "),
             );
             let progress = |done: u64, total: u64| {
                 bar.set_length(total);
@@ -147,7 +176,11 @@ async fn write(config: &Config, records: Vec<Record>) -> Result<(usize, String),
             };
             let report = store.import(records, &progress).await?;
             bar.finish_and_clear();
-            println!("{} items written to table {}", report.items_written, store.table());
+            println!(
+                "{} items written to table {}",
+                report.items_written,
+                store.table()
+            );
             Ok((report.records, report.version))
         }
     }
@@ -160,35 +193,46 @@ async fn regenerate(config: &Config, seed: u64) -> CliResult {
     spinner.finish_and_clear();
     let (count, version) = match &config.table {
         None => {
-            let file = config.data_file.clone().unwrap_or_else(|| PathBuf::from(".data/land.jsonl"));
+            let file = config
+                .data_file
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(".data/land.jsonl"));
             let store = EmbeddedLand::open(&file, LandDataset::default)?;
             store.replace(data)?;
             (store.dataset().record_count(), store.data_version())
         }
         Some(_) => write(config, data.records().collect()).await?,
     };
-    println!("seeded {count} records with seed {seed} in {:.1?} (data version {version})", started.elapsed());
+    println!(
+        "seeded {count} records with seed {seed} in {:.1?} (data version {version})",
+        started.elapsed()
+    );
     Ok(())
 }
 
 async fn import(config: &Config, dump: &PathBuf) -> CliResult {
     let started = Instant::now();
     let file = File::open(dump).map_err(|e| format!("{}: {e}", dump.display()))?;
-    let bar = ProgressBar::new(file.metadata()?.len())
-        .with_style(ProgressStyle::with_template("reading [{bar:40}] {bytes}/{total_bytes} ({eta})")?.progress_chars("=> "));
+    let bar = ProgressBar::new(file.metadata()?.len()).with_style(
+        ProgressStyle::with_template("reading [{bar:40}] {bytes}/{total_bytes} ({eta})")?
+            .progress_chars("=> "),
+    );
     let mut records = Vec::new();
     for (number, line) in BufReader::new(bar.wrap_read(file)).lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        let record: Record =
-            serde_json::from_str(&line).map_err(|e| format!("{} line {}: {e}", dump.display(), number + 1))?;
+        let record: Record = serde_json::from_str(&line)
+            .map_err(|e| format!("{} line {}: {e}", dump.display(), number + 1))?;
         records.push(record);
     }
     bar.finish_and_clear();
     let (count, version) = write(config, records).await?;
-    println!("imported {count} records in {:.1?} (data version {version})", started.elapsed());
+    println!(
+        "imported {count} records in {:.1?} (data version {version})",
+        started.elapsed()
+    );
     Ok(())
 }
 
@@ -201,15 +245,26 @@ async fn export(config: &Config, dump: &PathBuf) -> CliResult {
     let data = store.dataset();
     data.write_jsonl(&mut out)?;
     out.flush()?;
-    println!("exported {} records to {}", data.record_count(), dump.display());
+    println!(
+        "exported {} records to {}",
+        data.record_count(),
+        dump.display()
+    );
     Ok(())
 }
 
 async fn setup(config: &Config, queue: &str) -> CliResult {
-    let table = config.table.as_deref().ok_or("setup needs LAND_TABLE (and AWS_ENDPOINT_URL for an emulator)")?;
+    let table = config
+        .table
+        .as_deref()
+        .ok_or("setup needs LAND_TABLE (and AWS_ENDPOINT_URL for an emulator)")?;
     let aws = aws_config::load_from_env().await;
-    let created = shared::store::dynamo::create_table(&aws_sdk_dynamodb::Client::new(&aws), table).await?;
-    println!("table {table}: {}", if created { "created" } else { "already there" });
+    let created =
+        shared::store::dynamo::create_table(&aws_sdk_dynamodb::Client::new(&aws), table).await?;
+    println!(
+        "table {table}: {}",
+        if created { "created" } else { "already there" }
+    );
     let url = shared::queue::create_queue(&aws_sdk_sqs::Client::new(&aws), queue).await?;
     println!("queue {queue}: {url}");
     Ok(())

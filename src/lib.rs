@@ -16,6 +16,12 @@ pub fn server_router(backend: &LandBackend, clock: Arc<dyn Clock>) -> Router {
     let (api, doc) = backend.api(clock);
     let doc_json = Arc::new(doc.clone());
     api.merge(SwaggerUi::new("/docs").url("/docs/openapi.json", doc))
-        .route("/openapi.json", get(move || async move { axum::Json(doc_json.as_ref().clone()) }))
-        .route("/health", get(|| async { axum::Json(serde_json::json!({"ok": true})) }))
+        .route(
+            "/openapi.json",
+            get(move || async move { axum::Json(doc_json.as_ref().clone()) }),
+        )
+        .route(
+            "/health",
+            get(|| async { axum::Json(serde_json::json!({"ok": true})) }),
+        )
 }

@@ -136,7 +136,11 @@ async fn every_schema_reference_resolves() {
 
 #[tokio::test]
 async fn the_docs_page_is_served_offline() {
-    let answer = send(app().await, Request::get("/docs/").body(Body::empty()).unwrap()).await;
+    let answer = send(
+        app().await,
+        Request::get("/docs/").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert!(answer.status.is_success());
     let js = send(
         app().await,

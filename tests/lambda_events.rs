@@ -13,7 +13,10 @@ use shared::domain::clock::FixedClock;
 use tower::ServiceExt;
 
 async fn invoke(family: &str, event: &str) -> (u16, Value) {
-    let router = backend().await.lambda_router(family, Arc::new(FixedClock(NOW))).unwrap();
+    let router = backend()
+        .await
+        .lambda_router(family, Arc::new(FixedClock(NOW)))
+        .unwrap();
     let request = from_str(event).expect("a valid API Gateway v2 event");
     let response = router.oneshot(request).await.unwrap();
     let status = response.status().as_u16();
@@ -34,7 +37,10 @@ async fn every_event_file_is_answered_by_its_function() {
         assert_eq!(body["ok"], true, "{name}");
         families.insert(family);
     }
-    let expected: std::collections::BTreeSet<String> = shared::app::LAND_FAMILIES.iter().map(|f| f.to_string()).collect();
+    let expected: std::collections::BTreeSet<String> = shared::app::LAND_FAMILIES
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
     assert_eq!(families, expected, "one event per function at least");
 }
 
@@ -61,5 +67,10 @@ async fn a_family_answers_only_its_own_routes() {
     let (status, body) = invoke("districts", include_str!("../events/parcels.json")).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "route_not_found");
-    assert!(backend().await.lambda_router("nope", Arc::new(FixedClock(NOW))).is_none());
+    assert!(
+        backend()
+            .await
+            .lambda_router("nope", Arc::new(FixedClock(NOW)))
+            .is_none()
+    );
 }

@@ -13,11 +13,20 @@ async fn send_receive_delete_round_trip() {
     let client = aws_sdk_sqs::Client::new(&aws::sdk_config().await);
     let name = format!("rewards-test-{}", std::process::id());
     let url = create_queue(&client, &name).await.unwrap();
-    assert!(create_queue(&client, &name).await.is_ok(), "setup can run twice");
+    assert!(
+        create_queue(&client, &name).await.is_ok(),
+        "setup can run twice"
+    );
     let queue = SqsQueue::new(client.clone(), url.clone());
 
-    let first = RewardMessage { reward_id: "r-1".into(), campaign_id: "c-1".into() };
-    let second = RewardMessage { reward_id: "r-2".into(), campaign_id: "c-1".into() };
+    let first = RewardMessage {
+        reward_id: "r-1".into(),
+        campaign_id: "c-1".into(),
+    };
+    let second = RewardMessage {
+        reward_id: "r-2".into(),
+        campaign_id: "c-1".into(),
+    };
     let id = queue.send(&first).await.unwrap();
     assert!(!id.is_empty());
     queue.send(&second).await.unwrap();
@@ -36,7 +45,10 @@ async fn send_receive_delete_round_trip() {
     for delivery in &received {
         queue.delete(&delivery.receipt).await.unwrap();
     }
-    assert!(queue.receive(10, Duration::ZERO).await.unwrap().is_empty(), "deleted messages stay gone");
+    assert!(
+        queue.receive(10, Duration::ZERO).await.unwrap().is_empty(),
+        "deleted messages stay gone"
+    );
 
     // The queue sends exhausted messages to its dead-letter queue.
     let attributes = client
@@ -46,15 +58,25 @@ async fn send_receive_delete_round_trip() {
         .send()
         .await
         .unwrap();
-    let redrive = attributes.attributes.unwrap()[&aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy].clone();
+    let redrive = attributes.attributes.unwrap()
+        [&aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy]
+        .clone();
     assert!(redrive.contains(&format!("{name}-dlq")), "{redrive}");
 }
 
 #[tokio::test]
 async fn a_malformed_message_is_reported_not_dropped() {
     let client = aws_sdk_sqs::Client::new(&aws::sdk_config().await);
-    let url = create_queue(&client, &format!("rewards-bad-{}", std::process::id())).await.unwrap();
-    client.send_message().queue_url(&url).message_body("not json").send().await.unwrap();
+    let url = create_queue(&client, &format!("rewards-bad-{}", std::process::id()))
+        .await
+        .unwrap();
+    client
+        .send_message()
+        .queue_url(&url)
+        .message_body("not json")
+        .send()
+        .await
+        .unwrap();
     let queue = SqsQueue::new(client, url);
     let err = queue.receive(1, Duration::from_secs(1)).await.unwrap_err();
     assert!(err.to_string().contains("malformed message"), "{err}");

@@ -108,7 +108,11 @@ pub fn land_api<S: LandStore>(store: Arc<S>, clock: Arc<dyn Clock>) -> (Router, 
 }
 
 /// One family, ready for `lambda_http::run`.
-pub fn lambda_router<S: LandStore>(name: &str, store: Arc<S>, clock: Arc<dyn Clock>) -> Option<Router> {
+pub fn lambda_router<S: LandStore>(
+    name: &str,
+    store: Arc<S>,
+    clock: Arc<dyn Clock>,
+) -> Option<Router> {
     land_family(name, store, clock).map(|family| http::finish(family.split_for_parts().0))
 }
 

@@ -29,14 +29,23 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{name} must be {expected}, got {value:?}")]
-    Invalid { name: &'static str, expected: &'static str, value: String },
+    Invalid {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { data_file: None, seed: seed::DEFAULT_SEED, table: None, reward_queue_url: None }
+        Self {
+            data_file: None,
+            seed: seed::DEFAULT_SEED,
+            table: None,
+            reward_queue_url: None,
+        }
     }
 }
 
@@ -79,7 +88,10 @@ impl Config {
         Ok(match &self.table {
             Some(table) => {
                 let aws = aws_config::load_from_env().await;
-                LandBackend::Dynamo(Arc::new(DynamoLand::new(aws_sdk_dynamodb::Client::new(&aws), table)))
+                LandBackend::Dynamo(Arc::new(DynamoLand::new(
+                    aws_sdk_dynamodb::Client::new(&aws),
+                    table,
+                )))
             }
             None => LandBackend::Embedded(self.embedded_store()?),
         })
@@ -102,10 +114,18 @@ mod tests {
         .unwrap();
         assert_eq!(
             config,
-            Config { data_file: Some("/tmp/x.jsonl".into()), seed: 7, table: Some("land".into()), reward_queue_url: None }
+            Config {
+                data_file: Some("/tmp/x.jsonl".into()),
+                seed: 7,
+                table: Some("land".into()),
+                reward_queue_url: None
+            }
         );
         assert_eq!(Config::from_lookup(|_| None).unwrap(), Config::default());
         let err = Config::from_lookup(|n| (n == "LAND_SEED").then(|| "x".into())).unwrap_err();
-        assert_eq!(err.to_string(), "LAND_SEED must be an unsigned integer, got \"x\"");
+        assert_eq!(
+            err.to_string(),
+            "LAND_SEED must be an unsigned integer, got \"x\""
+        );
     }
 }

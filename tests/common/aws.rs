@@ -2,7 +2,8 @@
 //! `scripts/test.sh` starts one, creates the table and seeds it once, and
 //! passes `LAND_TEST_AWS_ENDPOINT` / `LAND_TEST_TABLE`. Without them a test
 //! binary starts its own moto (installed by `scripts/test.sh` into
-//! `.tools/moto`), which stops when the test process ends.
+//! `.tools/moto`, started through `scripts/moto_server.py`), which stops when
+//! the test process ends.
 
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -17,20 +18,31 @@ use shared::store::dynamo::{DynamoLand, create_table};
 use super::dataset;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts moto on a free port; a watcher ends it when this process ends.
 fn start_moto() -> String {
-    let moto = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/moto/bin/moto_server");
-    assert!(moto.exists(), "{} is missing: run scripts/test.sh once, it installs moto", moto.display());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".tools/moto/bin/python");
+    let launcher = root.join("scripts/moto_server.py");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/test.sh once, it installs moto",
+        python.display()
+    );
     let port = free_port();
-    let watcher = r#""$0" -H 127.0.0.1 -p "$1" >/dev/null 2>&1 & child=$!
-while kill -0 "$2" 2>/dev/null; do sleep 1; done
+    let watcher = r#""$0" "$1" -H 127.0.0.1 -p "$2" >/dev/null 2>&1 & child=$!
+while kill -0 "$3" 2>/dev/null; do sleep 1; done
 kill "$child""#;
     Command::new("sh")
         .args(["-c", watcher])
-        .arg(&moto)
+        .arg(&python)
+        .arg(&launcher)
         .arg(port.to_string())
         .arg(std::process::id().to_string())
         .stdin(Stdio::null())
@@ -40,7 +52,10 @@ kill "$child""#;
         .expect("start moto_server");
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto did not start on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "moto did not start on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     format!("http://127.0.0.1:{port}")
@@ -50,7 +65,12 @@ kill "$child""#;
 pub fn endpoint() -> String {
     static ENDPOINT: OnceLock<String> = OnceLock::new();
     ENDPOINT
-        .get_or_init(|| std::env::var("LAND_TEST_AWS_ENDPOINT").ok().filter(|e| !e.is_empty()).unwrap_or_else(start_moto))
+        .get_or_init(|| {
+            std::env::var("LAND_TEST_AWS_ENDPOINT")
+                .ok()
+                .filter(|e| !e.is_empty())
+                .unwrap_or_else(start_moto)
+        })
         .clone()
 }
 
@@ -78,8 +98,12 @@ fn ensure_seeded() {
                 let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
                 create_table(&client, &table()).await.unwrap();
                 let land = DynamoLand::new(client, table());
-                if land.stored_version().await.unwrap().as_deref() != Some(dataset().clone().canonical().fingerprint().as_str()) {
-                    land.import(dataset().records().collect(), &|_, _| {}).await.unwrap();
+                if land.stored_version().await.unwrap().as_deref()
+                    != Some(dataset().clone().canonical().fingerprint().as_str())
+                {
+                    land.import(dataset().records().collect(), &|_, _| {})
+                        .await
+                        .unwrap();
                 }
             });
         })

@@ -30,7 +30,9 @@ pub fn dataset() -> &'static LandDataset {
 
 pub fn embedded() -> Arc<EmbeddedLand> {
     static STORE: OnceLock<Arc<EmbeddedLand>> = OnceLock::new();
-    STORE.get_or_init(|| Arc::new(EmbeddedLand::in_memory(dataset().clone()))).clone()
+    STORE
+        .get_or_init(|| Arc::new(EmbeddedLand::in_memory(dataset().clone())))
+        .clone()
 }
 
 /// The store under test. A DynamoDB client is made per test: each test has
@@ -76,7 +78,11 @@ pub async fn send(router: Router, request: Request<Body>) -> Answer {
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer { status, headers, body }
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub async fn get(uri: &str) -> Answer {
@@ -85,5 +91,9 @@ pub async fn get(uri: &str) -> Answer {
 
 /// The ids ("x,y" or estate ids) of a list of assets.
 pub fn ids(list: &Value) -> Vec<String> {
-    list.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect()
 }

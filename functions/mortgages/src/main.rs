@@ -9,6 +9,8 @@ use shared::domain::clock::SystemClock;
 async fn main() -> Result<(), lambda_http::Error> {
     shared::telemetry::init_lambda();
     let backend = Config::from_env()?.land_backend().await?;
-    let router = backend.lambda_router("mortgages", Arc::new(SystemClock)).ok_or("unknown route family")?;
+    let router = backend
+        .lambda_router("mortgages", Arc::new(SystemClock))
+        .ok_or("unknown route family")?;
     lambda_http::run(router).await
 }

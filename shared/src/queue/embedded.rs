@@ -33,14 +33,24 @@ pub struct EmbeddedQueue {
 
 impl EmbeddedQueue {
     pub fn new(visibility: Duration) -> Self {
-        Self { visibility, state: Mutex::new(State::default()), arrived: Notify::new(), next_id: AtomicU64::new(1) }
+        Self {
+            visibility,
+            state: Mutex::new(State::default()),
+            arrived: Notify::new(),
+            next_id: AtomicU64::new(1),
+        }
     }
 
     fn take(&self, max: usize) -> Vec<Delivery> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         // Messages whose visibility ran out go back to the front.
-        let expired: Vec<String> = state.in_flight.iter().filter(|(_, (_, until))| *until <= now).map(|(r, _)| r.clone()).collect();
+        let expired: Vec<String> = state
+            .in_flight
+            .iter()
+            .filter(|(_, (_, until))| *until <= now)
+            .map(|(r, _)| r.clone())
+            .collect();
         for receipt in expired {
             if let Some((entry, _)) = state.in_flight.remove(&receipt) {
                 state.ready.push_front(entry);
@@ -48,7 +58,9 @@ impl EmbeddedQueue {
         }
         let mut out = Vec::new();
         while out.len() < max.clamp(1, 10) {
-            let Some(mut entry) = state.ready.pop_front() else { break };
+            let Some(mut entry) = state.ready.pop_front() else {
+                break;
+            };
             entry.receive_count += 1;
             let receipt = format!("{}-{}", entry.id, entry.receive_count);
             out.push(Delivery {
@@ -57,7 +69,9 @@ impl EmbeddedQueue {
                 message: entry.message.clone(),
                 receive_count: entry.receive_count,
             });
-            state.in_flight.insert(receipt, (entry, now + self.visibility));
+            state
+                .in_flight
+                .insert(receipt, (entry, now + self.visibility));
         }
         out
     }
@@ -67,8 +81,16 @@ impl EmbeddedQueue {
 impl RewardQueue for EmbeddedQueue {
     async fn send(&self, message: &RewardMessage) -> Result<String, QueueError> {
         let id = format!("local-{}", self.next_id.fetch_add(1, Ordering::Relaxed));
-        let entry = Entry { id: id.clone(), message: message.clone(), receive_count: 0 };
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).ready.push_back(entry);
+        let entry = Entry {
+            id: id.clone(),
+            message: message.clone(),
+            receive_count: 0,
+        };
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .ready
+            .push_back(entry);
         self.arrived.notify_waiters();
         Ok(id)
     }
@@ -82,12 +104,20 @@ impl RewardQueue for EmbeddedQueue {
                 return Ok(got);
             }
             // Wake on a new message, or re-check when a visibility may run out.
-            let _ = tokio::time::timeout_at(deadline.min(Instant::now() + Duration::from_millis(50)), arrived).await;
+            let _ = tokio::time::timeout_at(
+                deadline.min(Instant::now() + Duration::from_millis(50)),
+                arrived,
+            )
+            .await;
         }
     }
 
     async fn delete(&self, receipt: &str) -> Result<(), QueueError> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).in_flight.remove(receipt);
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .in_flight
+            .remove(receipt);
         Ok(())
     }
 }
@@ -97,7 +127,10 @@ mod tests {
     use super::*;
 
     fn message(n: u32) -> RewardMessage {
-        RewardMessage { reward_id: format!("r{n}"), campaign_id: "c".into() }
+        RewardMessage {
+            reward_id: format!("r{n}"),
+            campaign_id: "c".into(),
+        }
     }
 
     #[tokio::test]
@@ -106,9 +139,15 @@ mod tests {
         queue.send(&message(1)).await.unwrap();
         queue.send(&message(2)).await.unwrap();
         let got = queue.receive(10, Duration::ZERO).await.unwrap();
-        assert_eq!(got.iter().map(|d| d.message.clone()).collect::<Vec<_>>(), [message(1), message(2)]);
+        assert_eq!(
+            got.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
+            [message(1), message(2)]
+        );
         queue.delete(&got[0].receipt).await.unwrap();
-        assert!(queue.receive(10, Duration::ZERO).await.unwrap().is_empty(), "hidden while in flight");
+        assert!(
+            queue.receive(10, Duration::ZERO).await.unwrap().is_empty(),
+            "hidden while in flight"
+        );
         let again = queue.receive(10, Duration::from_millis(500)).await.unwrap();
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].message, message(2));

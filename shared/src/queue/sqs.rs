@@ -24,14 +24,22 @@ pub struct SqsQueue {
 
 impl SqsQueue {
     pub fn new(client: Client, url: impl Into<String>) -> Self {
-        Self { client, url: url.into() }
+        Self {
+            client,
+            url: url.into(),
+        }
     }
 }
 
 /// Creates `name` and `name-dlq` (redrive after MAX_RECEIVES), returns the
 /// queue URL. Existing queues are kept.
 pub async fn create_queue(client: &Client, name: &str) -> Result<String, QueueError> {
-    let dlq = client.create_queue().queue_name(format!("{name}-dlq")).send().await.map_err(unavailable)?;
+    let dlq = client
+        .create_queue()
+        .queue_name(format!("{name}-dlq"))
+        .send()
+        .await
+        .map_err(unavailable)?;
     let dlq_url = dlq.queue_url.unwrap_or_default();
     let dlq_arn = client
         .get_queue_attributes()
@@ -43,7 +51,9 @@ pub async fn create_queue(client: &Client, name: &str) -> Result<String, QueueEr
         .attributes
         .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
         .ok_or_else(|| QueueError::Unavailable("the dead-letter queue has no ARN".into()))?;
-    let redrive = serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES}).to_string();
+    let redrive =
+        serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVES})
+            .to_string();
     let queue = client
         .create_queue()
         .queue_name(name)
@@ -52,14 +62,24 @@ pub async fn create_queue(client: &Client, name: &str) -> Result<String, QueueEr
         .send()
         .await
         .map_err(unavailable)?;
-    queue.queue_url.ok_or_else(|| QueueError::Unavailable("no queue URL returned".into()))
+    queue
+        .queue_url
+        .ok_or_else(|| QueueError::Unavailable("no queue URL returned".into()))
 }
 
 #[async_trait]
 impl RewardQueue for SqsQueue {
     async fn send(&self, message: &RewardMessage) -> Result<String, QueueError> {
-        let body = serde_json::to_string(message).map_err(|e| QueueError::Unavailable(e.to_string()))?;
-        let out = self.client.send_message().queue_url(&self.url).message_body(body).send().await.map_err(unavailable)?;
+        let body =
+            serde_json::to_string(message).map_err(|e| QueueError::Unavailable(e.to_string()))?;
+        let out = self
+            .client
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(unavailable)?;
         Ok(out.message_id.unwrap_or_default())
     }
 
@@ -79,21 +99,36 @@ impl RewardQueue for SqsQueue {
             .into_iter()
             .map(|m| {
                 let message_id = m.message_id.clone().unwrap_or_default();
-                let message = serde_json::from_str(m.body().unwrap_or_default())
-                    .map_err(|e| QueueError::Malformed { message_id: message_id.clone(), reason: e.to_string() })?;
+                let message = serde_json::from_str(m.body().unwrap_or_default()).map_err(|e| {
+                    QueueError::Malformed {
+                        message_id: message_id.clone(),
+                        reason: e.to_string(),
+                    }
+                })?;
                 let receive_count = m
                     .attributes
                     .as_ref()
                     .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
                     .and_then(|c| c.parse().ok())
                     .unwrap_or(1);
-                Ok(Delivery { message_id, receipt: m.receipt_handle.unwrap_or_default(), message, receive_count })
+                Ok(Delivery {
+                    message_id,
+                    receipt: m.receipt_handle.unwrap_or_default(),
+                    message,
+                    receive_count,
+                })
             })
             .collect()
     }
 
     async fn delete(&self, receipt: &str) -> Result<(), QueueError> {
-        self.client.delete_message().queue_url(&self.url).receipt_handle(receipt).send().await.map_err(unavailable)?;
+        self.client
+            .delete_message()
+            .queue_url(&self.url)
+            .receipt_handle(receipt)
+            .send()
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 }

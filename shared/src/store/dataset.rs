@@ -91,7 +91,9 @@ impl LandDataset {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         for record in self.records() {
-            serde_json::to_string(&record).unwrap_or_default().hash(&mut hasher);
+            serde_json::to_string(&record)
+                .unwrap_or_default()
+                .hash(&mut hasher);
         }
         format!("{:016x}", hasher.finish())
     }

@@ -32,50 +32,99 @@ pub struct ImportReport {
 type AssetKey = (AssetType, String);
 
 fn addresses_of_parcel(p: &Parcel) -> BTreeSet<String> {
-    [&p.owner, &p.operator, &p.update_operator].into_iter().flatten().cloned().collect()
+    [&p.owner, &p.operator, &p.update_operator]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 fn addresses_of_estate(e: &Estate) -> BTreeSet<String> {
-    [Some(&e.owner), e.operator.as_ref(), e.update_operator.as_ref()].into_iter().flatten().cloned().collect()
+    [
+        Some(&e.owner),
+        e.operator.as_ref(),
+        e.update_operator.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect()
 }
 
 impl DynamoLand {
     /// The data version stored with the data (`None` on an empty table).
     pub async fn stored_version(&self) -> StoreResult<Option<String>> {
-        Ok(self.get(keys::meta()).await?.and_then(|item| item.get("version")?.as_s().ok().cloned()))
+        Ok(self
+            .get(keys::meta())
+            .await?
+            .and_then(|item| item.get("version")?.as_s().ok().cloned()))
     }
 
     /// Upserts records (same keys and meaning as the embedded store's import).
-    pub async fn import(&self, records: Vec<Record>, progress: ImportProgress<'_>) -> StoreResult<ImportReport> {
+    pub async fn import(
+        &self,
+        records: Vec<Record>,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<ImportReport> {
         let count = records.len();
         let mut incoming = LandDataset::default();
         incoming.upsert(records);
         let previous = self.stored_version().await?;
 
-        let mut parcels: BTreeMap<AssetKey, Parcel> =
-            incoming.parcels.iter().map(|p| ((AssetType::Parcel, p.id.clone()), p.clone())).collect();
-        let mut estates: BTreeMap<AssetKey, Estate> =
-            incoming.estates.iter().map(|e| ((AssetType::Estate, e.id.clone()), e.clone())).collect();
+        let mut parcels: BTreeMap<AssetKey, Parcel> = incoming
+            .parcels
+            .iter()
+            .map(|p| ((AssetType::Parcel, p.id.clone()), p.clone()))
+            .collect();
+        let mut estates: BTreeMap<AssetKey, Estate> = incoming
+            .estates
+            .iter()
+            .map(|e| ((AssetType::Estate, e.id.clone()), e.clone()))
+            .collect();
         let mut publications: BTreeMap<AssetKey, BTreeMap<String, Publication>> = BTreeMap::new();
         for p in &incoming.publications {
-            publications.entry((p.asset_type, p.asset_id.clone())).or_default().insert(p.tx_hash.clone(), p.clone());
+            publications
+                .entry((p.asset_type, p.asset_id.clone()))
+                .or_default()
+                .insert(p.tx_hash.clone(), p.clone());
         }
 
         // What the table holds for the touched assets, unless it is empty.
+        // Keys the table may hold that the merged data no longer needs.
         let mut old_links: Vec<(String, String)> = Vec::new();
+        let mut old_listings: BTreeSet<(String, String)> = BTreeSet::new();
         if previous.is_some() {
-            let touched: BTreeSet<AssetKey> =
-                parcels.keys().chain(estates.keys()).chain(publications.keys()).cloned().collect();
-            let wanted = touched.iter().filter_map(|(t, id)| keys::asset(*t, id)).collect();
+            let touched: BTreeSet<AssetKey> = parcels
+                .keys()
+                .chain(estates.keys())
+                .chain(publications.keys())
+                .cloned()
+                .collect();
+            let wanted = touched
+                .iter()
+                .filter_map(|(t, id)| keys::asset(*t, id))
+                .collect();
             for item in self.batch_get(wanted).await? {
-                merge_existing(&item, &mut parcels, &mut estates, &mut publications, &mut old_links)?;
+                let old_pubs = merge_existing(
+                    &item,
+                    &mut parcels,
+                    &mut estates,
+                    &mut publications,
+                    &mut old_links,
+                )?;
+                old_listings.extend(old_pubs.iter().map(items::listing_key));
             }
         }
 
         let mut writes: Vec<WriteRequest> = Vec::new();
         let put = |item: Item| -> StoreResult<WriteRequest> {
             Ok(WriteRequest::builder()
-                .put_request(PutRequest::builder().set_item(Some(item)).build().map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                .put_request(
+                    PutRequest::builder()
+                        .set_item(Some(item))
+                        .build()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                )
                 .build())
         };
         let mut new_links: BTreeSet<(String, String)> = BTreeSet::new();
@@ -98,29 +147,36 @@ impl DynamoLand {
                 new_links.insert((address, format!("{}{}", keys::ESTATE_LINK, estate.id)));
             }
         }
+        let mut new_listings: BTreeSet<(String, String)> = BTreeSet::new();
         for (key, pubs) in &publications {
             for p in pubs.values() {
-                writes.push(put(items::publication(p, listed.contains(key))?)?);
+                writes.push(put(items::publication(p)?)?);
+                if listed.contains(key) {
+                    new_listings.insert(items::listing_key(p));
+                    writes.push(put(items::listing_entry(p)?)?);
+                }
             }
+        }
+        for (pk, sk) in old_listings.difference(&new_listings) {
+            writes.push(delete(super::key(pk.clone(), sk.clone()))?);
         }
         for (address, sk) in &new_links {
             writes.push(put(items::address_link(address, sk.clone()))?);
         }
         for (address, sk) in old_links {
             if !new_links.contains(&(address.clone(), sk.clone())) {
-                let key = items::address_link(&address, sk);
-                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                writes.push(WriteRequest::builder().delete_request(delete).build());
+                writes.push(delete(items::address_link(&address, sk))?);
             }
         }
         for bid in &incoming.bids {
-            writes.push(put(items::bid(bid)?)?);
-            for link in items::bid_links(bid)? {
-                writes.push(put(link)?);
+            for item in items::bid(bid)? {
+                writes.push(put(item)?);
             }
         }
         for m in &incoming.mortgages {
-            writes.push(put(items::mortgage(m)?)?);
+            for item in items::mortgage(m)? {
+                writes.push(put(item)?);
+            }
         }
         for d in &incoming.districts {
             writes.push(put(items::district(d)?)?);
@@ -140,14 +196,26 @@ impl DynamoLand {
         };
         let written = self.write_all(writes, progress).await?;
         // The version goes last: readers never see it before the data.
-        self.write_all(vec![put(items::meta(&version))?], &|_, _| {}).await?;
-        Ok(ImportReport { records: count, items_written: written, version })
+        self.write_all(vec![put(items::meta(&version))?], &|_, _| {})
+            .await?;
+        Ok(ImportReport {
+            records: count,
+            items_written: written,
+            version,
+        })
     }
 
-    async fn write_all(&self, writes: Vec<WriteRequest>, progress: ImportProgress<'_>) -> StoreResult<usize> {
+    async fn write_all(
+        &self,
+        writes: Vec<WriteRequest>,
+        progress: ImportProgress<'_>,
+    ) -> StoreResult<usize> {
         let total = writes.len() as u64;
         let done = std::sync::atomic::AtomicU64::new(0);
-        let batches: Vec<Vec<WriteRequest>> = writes.chunks(BATCH_WRITE).map(<[WriteRequest]>::to_vec).collect();
+        let batches: Vec<Vec<WriteRequest>> = writes
+            .chunks(BATCH_WRITE)
+            .map(<[WriteRequest]>::to_vec)
+            .collect();
         stream::iter(batches.into_iter().map(Ok::<_, StoreError>))
             .map_ok(|batch| async {
                 let size = batch.len() as u64;
@@ -172,13 +240,23 @@ impl DynamoLand {
                 .send()
                 .await
                 .map_err(unavailable)?;
-            batch = out.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+            batch = out
+                .unprocessed_items
+                .and_then(|mut u| u.remove(&self.table))
+                .unwrap_or_default();
             if !batch.is_empty() {
                 attempt += 1;
                 if attempt > MAX_RETRIES {
-                    return Err(StoreError::Unavailable(format!("{} items stayed unprocessed", batch.len())));
+                    return Err(StoreError::Unavailable(format!(
+                        "{} items stayed unprocessed",
+                        batch.len()
+                    )));
                 }
-                tracing::warn!(unprocessed = batch.len(), attempt, "BatchWriteItem: retrying unprocessed items");
+                tracing::warn!(
+                    unprocessed = batch.len(),
+                    attempt,
+                    "BatchWriteItem: retrying unprocessed items"
+                );
                 backoff(attempt).await;
             }
         }
@@ -186,40 +264,63 @@ impl DynamoLand {
     }
 }
 
+fn delete(key: Item) -> StoreResult<WriteRequest> {
+    let request = DeleteRequest::builder()
+        .set_key(Some(key))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(WriteRequest::builder().delete_request(request).build())
+}
+
 fn sorted(pubs: Option<&BTreeMap<String, Publication>>) -> Vec<Publication> {
-    let mut list: Vec<Publication> = pubs.map(|m| m.values().cloned().collect()).unwrap_or_default();
+    let mut list: Vec<Publication> = pubs
+        .map(|m| m.values().cloned().collect())
+        .unwrap_or_default();
     list.sort_by(Publication::newest_first);
     list
 }
 
 /// Folds an existing asset item into the incoming data: the incoming record
 /// wins, publications are merged by tx hash, old address links are noted.
+/// Returns the publications the item held.
 fn merge_existing(
     item: &Item,
     parcels: &mut BTreeMap<AssetKey, Parcel>,
     estates: &mut BTreeMap<AssetKey, Estate>,
     publications: &mut BTreeMap<AssetKey, BTreeMap<String, Publication>>,
     old_links: &mut Vec<(String, String)>,
-) -> StoreResult<()> {
-    let pk = item.get(keys::PK).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+) -> StoreResult<Vec<Publication>> {
+    let pk = item
+        .get(keys::PK)
+        .and_then(|v| v.as_s().ok())
+        .cloned()
+        .unwrap_or_default();
     let is_estate = pk.starts_with("ESTATE#");
     let key = if is_estate {
         let (estate, pubs): (Estate, Vec<Publication>) = items::asset(item)?;
         let key = (AssetType::Estate, estate.id.clone());
-        old_links.extend(addresses_of_estate(&estate).into_iter().map(|a| (a, format!("{}{}", keys::ESTATE_LINK, estate.id))));
+        old_links.extend(
+            addresses_of_estate(&estate)
+                .into_iter()
+                .map(|a| (a, format!("{}{}", keys::ESTATE_LINK, estate.id))),
+        );
         estates.entry(key.clone()).or_insert(estate);
         (key, pubs)
     } else {
         let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(item)?;
         let key = (AssetType::Parcel, parcel.id.clone());
-        old_links.extend(addresses_of_parcel(&parcel).into_iter().map(|a| (a, format!("{}{}", keys::PARCEL_LINK, parcel.id))));
+        old_links.extend(
+            addresses_of_parcel(&parcel)
+                .into_iter()
+                .map(|a| (a, format!("{}{}", keys::PARCEL_LINK, parcel.id))),
+        );
         parcels.entry(key.clone()).or_insert(parcel);
         (key, pubs)
     };
     let (key, pubs) = key;
     let merged = publications.entry(key).or_default();
-    for p in pubs {
-        merged.entry(p.tx_hash.clone()).or_insert(p);
+    for p in &pubs {
+        merged.entry(p.tx_hash.clone()).or_insert_with(|| p.clone());
     }
-    Ok(())
+    Ok(pubs)
 }

@@ -25,7 +25,8 @@ pub fn read<T: DeserializeOwned>(item: &Item, name: &str) -> StoreResult<T> {
         .get(name)
         .cloned()
         .ok_or_else(|| StoreError::Corrupt(format!("item without \"{name}\"")))?;
-    serde_dynamo::from_attribute_value(value).map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+    serde_dynamo::from_attribute_value(value)
+        .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
 }
 
 pub fn record<T: DeserializeOwned>(item: &Item) -> StoreResult<T> {
@@ -34,7 +35,11 @@ pub fn record<T: DeserializeOwned>(item: &Item) -> StoreResult<T> {
 
 /// An asset item: the asset and its publications (newest first).
 pub fn asset<T: DeserializeOwned>(item: &Item) -> StoreResult<(T, Vec<Publication>)> {
-    let publications = if item.contains_key(keys::PUBLICATIONS) { read(item, keys::PUBLICATIONS)? } else { Vec::new() };
+    let publications = if item.contains_key(keys::PUBLICATIONS) {
+        read(item, keys::PUBLICATIONS)?
+    } else {
+        Vec::new()
+    };
     Ok((record(item)?, publications))
 }
 
@@ -53,71 +58,114 @@ fn with(mut item: Item, name: &str, value: AttributeValue) -> Item {
 
 pub fn parcel(parcel: &Parcel, publications: &[Publication]) -> StoreResult<Item> {
     let (pk, sk) = keys::parcel(parcel.coord());
-    let bare = Parcel { publication: None, ..parcel.clone() };
-    Ok(with(item(pk, sk, to_value(&bare)?), keys::PUBLICATIONS, to_value(&publications)?))
+    let bare = Parcel {
+        publication: None,
+        ..parcel.clone()
+    };
+    Ok(with(
+        item(pk, sk, to_value(&bare)?),
+        keys::PUBLICATIONS,
+        to_value(&publications)?,
+    ))
 }
 
 pub fn estate(estate: &Estate, publications: &[Publication]) -> StoreResult<Item> {
     let (pk, sk) = keys::estate(&estate.id);
-    let bare = Estate { publication: None, ..estate.clone() };
-    Ok(with(item(pk, sk, to_value(&bare)?), keys::PUBLICATIONS, to_value(&publications)?))
+    let bare = Estate {
+        publication: None,
+        ..estate.clone()
+    };
+    Ok(with(
+        item(pk, sk, to_value(&bare)?),
+        keys::PUBLICATIONS,
+        to_value(&publications)?,
+    ))
 }
 
 /// A link from an address to an asset it owns or operates (keys only).
 pub fn address_link(address: &str, sk: String) -> Item {
-    HashMap::from([(keys::PK.to_string(), s(keys::address(address))), (keys::SK.to_string(), s(sk))])
+    HashMap::from([
+        (keys::PK.to_string(), s(keys::address(address))),
+        (keys::SK.to_string(), s(sk)),
+    ])
 }
 
-/// `listed`: the asset exists (and is no dissolved estate), so the
-/// publication goes into its listing partition.
-pub fn publication(publication: &Publication, listed: bool) -> StoreResult<Item> {
+pub fn publication(publication: &Publication) -> StoreResult<Item> {
     let (pk, sk) = keys::publication(&publication.tx_hash);
-    let item = item(pk, sk, to_value(publication)?);
-    Ok(if listed {
-        let item = with(item, keys::GSI2_PK, s(keys::listing(publication.asset_type, publication.status)));
-        with(item, keys::GSI2_SK, AttributeValue::N(publication.expires_at.to_string()))
-    } else {
-        item
-    })
+    Ok(item(pk, sk, to_value(publication)?))
+}
+
+/// Where a publication is listed (for assets that exist and are no dissolved estate).
+pub fn listing_key(publication: &Publication) -> (String, String) {
+    (
+        keys::listing(publication.asset_type, publication.status),
+        keys::listing_entry(publication.expires_at, &publication.tx_hash),
+    )
+}
+
+/// A copy of the publication in its listing partition.
+pub fn listing_entry(publication: &Publication) -> StoreResult<Item> {
+    let (pk, sk) = listing_key(publication);
+    Ok(item(pk, sk, to_value(publication)?))
 }
 
 fn created(bid: &Bid) -> &str {
     bid.block_time_created_at.as_deref().unwrap_or("0")
 }
 
-/// The bid itself, indexed by asset on the first index.
-pub fn bid(bid: &Bid) -> StoreResult<Item> {
+/// The bid, plus a copy under its asset and under each address it involves.
+pub fn bid(bid: &Bid) -> StoreResult<Vec<Item>> {
     let (pk, sk) = keys::bid(&bid.id);
-    let item = item(pk, sk, to_value(bid)?);
-    let item = with(item, keys::GSI1_PK, s(keys::bids_on(bid.asset_type, &bid.asset_id)));
-    Ok(with(item, keys::GSI1_SK, s(keys::timeline(created(bid), &bid.id))))
-}
-
-/// A copy of the bid under each address it involves.
-pub fn bid_links(bid: &Bid) -> StoreResult<Vec<Item>> {
+    let record = to_value(bid)?;
+    let timeline = keys::timeline(created(bid), &bid.id);
+    let mut items = vec![
+        item(pk, sk, record.clone()),
+        item(
+            keys::bids_on(bid.asset_type, &bid.asset_id),
+            timeline.clone(),
+            record.clone(),
+        ),
+    ];
     let mut parties = vec![&bid.bidder, &bid.seller];
     parties.dedup();
-    let sk = format!("{}{}", keys::BID_LINK, keys::timeline(created(bid), &bid.id));
-    parties
-        .into_iter()
-        .map(|address| Ok(item(keys::address(address), sk.clone(), to_value(bid)?)))
-        .collect()
+    for address in parties {
+        items.push(item(
+            keys::address(address),
+            format!("{}{timeline}", keys::BID_LINK),
+            record.clone(),
+        ));
+    }
+    Ok(items)
 }
 
-/// Mortgages live under their parcel, indexed by borrower on the first index.
-pub fn mortgage(mortgage: &Mortgage) -> StoreResult<Item> {
-    let (pk, sk) = keys::mortgage(&mortgage.asset_id, &mortgage.block_time_created_at, &mortgage.tx_hash);
-    let item = item(pk, sk, to_value(mortgage)?);
-    let item = with(item, keys::GSI1_PK, s(keys::borrower(&mortgage.borrower)));
-    Ok(with(item, keys::GSI1_SK, s(keys::timeline(&mortgage.block_time_created_at, &mortgage.tx_hash))))
+/// The mortgage under its parcel, plus a copy under its borrower.
+pub fn mortgage(mortgage: &Mortgage) -> StoreResult<Vec<Item>> {
+    let (pk, sk) = keys::mortgage(
+        &mortgage.asset_id,
+        &mortgage.block_time_created_at,
+        &mortgage.tx_hash,
+    );
+    let record = to_value(mortgage)?;
+    Ok(vec![
+        item(pk, sk.clone(), record.clone()),
+        item(keys::borrower(&mortgage.borrower), sk, record),
+    ])
 }
 
 pub fn district(district: &District) -> StoreResult<Item> {
-    Ok(item(keys::DISTRICTS.to_string(), district.id.clone(), to_value(district)?))
+    Ok(item(
+        keys::DISTRICTS.to_string(),
+        district.id.clone(),
+        to_value(district)?,
+    ))
 }
 
 pub fn contribution(row: &ContributionRow) -> StoreResult<Item> {
-    Ok(item(keys::address(&row.address), format!("{}{}", keys::CONTRIBUTION, row.district_id), to_value(row)?))
+    Ok(item(
+        keys::address(&row.address),
+        format!("{}{}", keys::CONTRIBUTION, row.district_id),
+        to_value(row)?,
+    ))
 }
 
 pub fn meta(version: &str) -> Item {

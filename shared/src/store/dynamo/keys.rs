@@ -6,13 +6,6 @@ use crate::domain::publication::{AssetType, PublicationStatus};
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
-pub const GSI1: &str = "gsi1";
-pub const GSI1_PK: &str = "gsi1pk";
-pub const GSI1_SK: &str = "gsi1sk";
-pub const GSI2: &str = "gsi2";
-pub const GSI2_PK: &str = "gsi2pk";
-/// Numeric: a publication's `expires_at`.
-pub const GSI2_SK: &str = "gsi2sk";
 /// The record itself, as a map in the API's shape.
 pub const RECORD: &str = "rec";
 /// An asset's publications, newest first.
@@ -56,6 +49,17 @@ pub fn publication(tx_hash: &str) -> (String, String) {
     (format!("PUB#{tx_hash}"), "PUB".to_string())
 }
 
+/// A listing entry's sort key: expiry (ms, 13 digits, so text order is time
+/// order) then tx hash; `open` and `expired` are ranges of it.
+pub fn listing_entry(expires_at: i64, tx_hash: &str) -> String {
+    format!("{}#{tx_hash}", expiry_bound(expires_at))
+}
+
+/// The sort-key prefix that compares like `expires_at` does.
+pub fn expiry_bound(ms: i64) -> String {
+    format!("{:013}", ms.clamp(0, 9_999_999_999_999))
+}
+
 /// The listing partition of publications of one asset type and stored status.
 pub fn listing(asset_type: AssetType, status: PublicationStatus) -> String {
     let asset = match asset_type {
@@ -92,7 +96,10 @@ pub fn timeline(time_ms: &str, id: &str) -> String {
 }
 
 pub fn mortgage(parcel_id: &str, created_ms: &str, tx_hash: &str) -> (String, String) {
-    (format!("MORTGAGES#{parcel_id}"), timeline(created_ms, tx_hash))
+    (
+        format!("MORTGAGES#{parcel_id}"),
+        timeline(created_ms, tx_hash),
+    )
 }
 
 pub fn mortgages_on(parcel_id: &str) -> String {
@@ -115,7 +122,10 @@ mod tests {
 
     #[test]
     fn rows_sort_as_numbers() {
-        let mut rows: Vec<String> = [-150, -2, -10, 0, 9, 150].into_iter().map(parcel_row).collect();
+        let mut rows: Vec<String> = [-150, -2, -10, 0, 9, 150]
+            .into_iter()
+            .map(parcel_row)
+            .collect();
         rows.sort();
         assert_eq!(rows, ["Y#000", "Y#140", "Y#148", "Y#150", "Y#159", "Y#300"]);
         assert_eq!(timeline("1548876122000", "0xab"), "1548876122000#0xab");

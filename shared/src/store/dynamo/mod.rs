@@ -1,5 +1,5 @@
-//! The DynamoDB adapter of every LAND port: one table, two global secondary
-//! indexes, no Scan on any request path (see docs/dynamodb.md).
+//! The DynamoDB adapter of every LAND port: one table, no secondary index,
+//! no Scan on any request path (see docs/dynamodb.md).
 
 mod import;
 mod items;
@@ -44,7 +44,7 @@ pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
-fn key(pk: String, sk: String) -> Item {
+pub(crate) fn key(pk: String, sk: String) -> Item {
     HashMap::from([(keys::PK.to_string(), s(pk)), (keys::SK.to_string(), s(sk))])
 }
 
@@ -55,7 +55,10 @@ pub(crate) async fn backoff(attempt: u32) {
 
 impl DynamoLand {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
     pub fn client(&self) -> &Client {
@@ -72,6 +75,7 @@ impl DynamoLand {
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
             .send()
             .await
             .map_err(unavailable)?;
@@ -89,8 +93,8 @@ impl DynamoLand {
                 .table_name(&self.table)
                 .key_condition_expression(query.condition)
                 .scan_index_forward(query.forward)
-                .set_exclusive_start_key(start)
-                .set_index_name(query.index.map(str::to_string));
+                .consistent_read(true)
+                .set_exclusive_start_key(start);
             for (name, value) in &query.values {
                 request = request.expression_attribute_values(*name, value.clone());
             }
@@ -107,11 +111,13 @@ impl DynamoLand {
     async fn batch_get(&self, wanted: Vec<(String, String)>) -> StoreResult<Vec<Item>> {
         let mut found: HashMap<(String, String), Item> = HashMap::new();
         for chunk in wanted.chunks(BATCH_GET) {
-            let mut pending: Vec<Item> = chunk.iter().cloned().map(|(pk, sk)| key(pk, sk)).collect();
+            let mut pending: Vec<Item> =
+                chunk.iter().cloned().map(|(pk, sk)| key(pk, sk)).collect();
             pending.dedup();
             let mut attempt = 0;
             while !pending.is_empty() {
                 let request = KeysAndAttributes::builder()
+                    .consistent_read(true)
                     .set_keys(Some(std::mem::take(&mut pending)))
                     .build()
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -122,8 +128,14 @@ impl DynamoLand {
                     .send()
                     .await
                     .map_err(unavailable)?;
-                for item in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
-                    if let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) = (item.get(keys::PK), item.get(keys::SK)) {
+                for item in out
+                    .responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default()
+                {
+                    if let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) =
+                        (item.get(keys::PK), item.get(keys::SK))
+                    {
                         found.insert((pk.clone(), sk.clone()), item);
                     }
                 }
@@ -135,80 +147,73 @@ impl DynamoLand {
                 if !pending.is_empty() {
                     attempt += 1;
                     if attempt > MAX_RETRIES {
-                        return Err(StoreError::Unavailable("BatchGetItem kept returning unprocessed keys".into()));
+                        return Err(StoreError::Unavailable(
+                            "BatchGetItem kept returning unprocessed keys".into(),
+                        ));
                     }
                     backoff(attempt).await;
                 }
             }
         }
-        Ok(wanted.into_iter().filter_map(|k| found.remove(&k)).collect())
+        Ok(wanted
+            .into_iter()
+            .filter_map(|k| found.remove(&k))
+            .collect())
     }
 }
 
-/// A Query on the table or one of its indexes.
+/// A Query on the table (it has no secondary index: every access pattern
+/// is a partition of its own, read with strong consistency).
 pub(crate) struct Query<'a> {
     condition: &'a str,
-    index: Option<&'a str>,
     forward: bool,
     values: Vec<(&'a str, AttributeValue)>,
 }
 
 impl<'a> Query<'a> {
-    /// `pk = :pk` on the table.
-    pub fn partition(pk: impl Into<String>) -> Self {
+    fn new(condition: &'a str, values: Vec<(&'a str, AttributeValue)>) -> Self {
         Self {
-            condition: "pk = :pk",
-            index: None,
+            condition,
             forward: true,
-            values: vec![(":pk", s(pk))]
+            values,
         }
+    }
+
+    /// `pk = :pk`.
+    pub fn partition(pk: impl Into<String>) -> Self {
+        Self::new("pk = :pk", vec![(":pk", s(pk))])
     }
 
     /// `pk = :pk AND begins_with(sk, :prefix)`.
     pub fn prefixed(pk: impl Into<String>, prefix: &str) -> Self {
-        Self {
-            condition: "pk = :pk AND begins_with(sk, :prefix)",
-            index: None,
-            forward: true,
-            values: vec![(":pk", s(pk)), (":prefix", s(prefix))]
-        }
+        Self::new(
+            "pk = :pk AND begins_with(sk, :prefix)",
+            vec![(":pk", s(pk)), (":prefix", s(prefix))],
+        )
     }
 
     /// `pk = :pk AND sk BETWEEN :low AND :high`.
     pub fn between(pk: impl Into<String>, low: String, high: String) -> Self {
-        Self {
-            condition: "pk = :pk AND sk BETWEEN :low AND :high",
-            index: None,
-            forward: true,
-            values: vec![(":pk", s(pk)), (":low", s(low)), (":high", s(high))]
-        }
+        Self::new(
+            "pk = :pk AND sk BETWEEN :low AND :high",
+            vec![(":pk", s(pk)), (":low", s(low)), (":high", s(high))],
+        )
     }
 
-    /// `gsi1pk = :pk` on the first index.
-    pub fn gsi1(pk: impl Into<String>) -> Self {
-        Self {
-            condition: "gsi1pk = :pk",
-            index: Some(keys::GSI1),
-            forward: true,
-            values: vec![(":pk", s(pk))]
-        }
+    /// `pk = :pk AND sk >= :low`.
+    pub fn from(pk: impl Into<String>, low: String) -> Self {
+        Self::new(
+            "pk = :pk AND sk >= :low",
+            vec![(":pk", s(pk)), (":low", s(low))],
+        )
     }
 
-    /// `gsi2pk = :pk` with an optional bound on the expiry (`gsi2sk`).
-    pub fn gsi2(pk: impl Into<String>, expiry: Option<(&'a str, i64)>) -> Self {
-        let mut values = vec![(":pk", s(pk))];
-        let condition = match expiry {
-            None => "gsi2pk = :pk",
-            Some((">=", t)) => {
-                values.push((":t", AttributeValue::N(t.to_string())));
-                "gsi2pk = :pk AND gsi2sk >= :t"
-            }
-            Some((_, t)) => {
-                values.push((":t", AttributeValue::N(t.to_string())));
-                "gsi2pk = :pk AND gsi2sk < :t"
-            }
-        };
-        Self { condition, index: Some(keys::GSI2), forward: true, values }
+    /// `pk = :pk AND sk < :high`.
+    pub fn before(pk: impl Into<String>, high: String) -> Self {
+        Self::new(
+            "pk = :pk AND sk < :high",
+            vec![(":pk", s(pk)), (":high", s(high))],
+        )
     }
 
     pub fn newest_first(mut self) -> Self {

@@ -26,34 +26,57 @@ use crate::parcels::ParcelStore;
 use crate::publications::PublicationStore;
 use crate::store::StoreResult;
 
-fn shown(publications: &[Publication], status: Option<StatusFilter>, now_ms: i64) -> Option<Option<Publication>> {
+fn shown(
+    publications: &[Publication],
+    status: Option<StatusFilter>,
+    now_ms: i64,
+) -> Option<Option<Publication>> {
     match status {
-        Some(status) => publication::latest_matching(publications, status, now_ms).cloned().map(Some),
+        Some(status) => publication::latest_matching(publications, status, now_ms)
+            .cloned()
+            .map(Some),
         None => Some(publication::current(publications, now_ms).cloned()),
     }
 }
 
 fn parcel_with_current(item: &Item, now_ms: i64) -> StoreResult<Parcel> {
     let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(item)?;
-    Ok(Parcel { publication: publication::current(&pubs, now_ms).cloned(), ..parcel })
+    Ok(Parcel {
+        publication: publication::current(&pubs, now_ms).cloned(),
+        ..parcel
+    })
 }
 
 fn estate_with_current(item: &Item, now_ms: i64) -> StoreResult<Estate> {
     let (estate, pubs): (Estate, Vec<Publication>) = items::asset(item)?;
-    Ok(Estate { publication: publication::current(&pubs, now_ms).cloned(), ..estate })
+    Ok(Estate {
+        publication: publication::current(&pubs, now_ms).cloned(),
+        ..estate
+    })
 }
 
 impl DynamoLand {
-    /// The publications matching a listing filter: one Query on the second index.
-    async fn listed(&self, asset_type: AssetType, status: StatusFilter, now_ms: i64) -> StoreResult<Vec<Publication>> {
+    /// The publications matching a listing filter: one Query of a listing partition.
+    async fn listed(
+        &self,
+        asset_type: AssetType,
+        status: StatusFilter,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Publication>> {
+        let open = keys::listing(asset_type, PublicationStatus::Open);
         let query = match status {
-            StatusFilter::Open => Query::gsi2(keys::listing(asset_type, PublicationStatus::Open), Some((">=", now_ms))),
-            StatusFilter::Expired => Query::gsi2(keys::listing(asset_type, PublicationStatus::Open), Some(("<", now_ms))),
-            StatusFilter::Sold => Query::gsi2(keys::listing(asset_type, PublicationStatus::Sold), None),
-            StatusFilter::Cancelled => Query::gsi2(keys::listing(asset_type, PublicationStatus::Cancelled), None),
-            StatusFilter::FingerprintChanged => {
-                Query::gsi2(keys::listing(asset_type, PublicationStatus::FingerprintChanged), None)
+            StatusFilter::Open => Query::from(open, keys::expiry_bound(now_ms)),
+            StatusFilter::Expired => Query::before(open, keys::expiry_bound(now_ms)),
+            StatusFilter::Sold => {
+                Query::partition(keys::listing(asset_type, PublicationStatus::Sold))
             }
+            StatusFilter::Cancelled => {
+                Query::partition(keys::listing(asset_type, PublicationStatus::Cancelled))
+            }
+            StatusFilter::FingerprintChanged => Query::partition(keys::listing(
+                asset_type,
+                PublicationStatus::FingerprintChanged,
+            )),
         };
         self.query(query).await?.iter().map(items::record).collect()
     }
@@ -80,25 +103,39 @@ impl DynamoLand {
     }
 
     async fn parcels_at(&self, coords: impl IntoIterator<Item = Coord>) -> StoreResult<Vec<Item>> {
-        self.batch_get(coords.into_iter().map(keys::parcel).collect()).await
+        self.batch_get(coords.into_iter().map(keys::parcel).collect())
+            .await
     }
 
     async fn estates_by_id(&self, ids: impl IntoIterator<Item = String>) -> StoreResult<Vec<Item>> {
-        self.batch_get(ids.into_iter().map(|id| keys::estate(&id)).collect()).await
+        self.batch_get(ids.into_iter().map(|id| keys::estate(&id)).collect())
+            .await
     }
 
     /// The sort keys of an address's links with this prefix.
     async fn links(&self, address: &str, prefix: &str) -> StoreResult<Vec<String>> {
-        let found = self.query(Query::prefixed(keys::address(address), prefix)).await?;
+        let found = self
+            .query(Query::prefixed(keys::address(address), prefix))
+            .await?;
         Ok(found
             .iter()
-            .filter_map(|item| item.get(keys::SK)?.as_s().ok()?.strip_prefix(prefix).map(str::to_string))
+            .filter_map(|item| {
+                item.get(keys::SK)?
+                    .as_s()
+                    .ok()?
+                    .strip_prefix(prefix)
+                    .map(str::to_string)
+            })
             .collect())
     }
 
     async fn area(&self, area: Area) -> StoreResult<Vec<Item>> {
         let columns = (area.min_x..=area.max_x).map(|x| {
-            let query = Query::between(keys::parcel_column(x), keys::parcel_row(area.min_y), keys::parcel_row(area.max_y));
+            let query = Query::between(
+                keys::parcel_column(x),
+                keys::parcel_row(area.min_y),
+                keys::parcel_row(area.max_y),
+            );
             self.query(query.newest_first())
         });
         Ok(try_join_all(columns).await?.into_iter().flatten().collect())
@@ -108,20 +145,35 @@ impl DynamoLand {
 #[async_trait]
 impl ParcelStore for DynamoLand {
     async fn parcel(&self, at: Coord, now_ms: i64) -> StoreResult<Option<Parcel>> {
-        self.get(keys::parcel(at)).await?.map(|item| parcel_with_current(&item, now_ms)).transpose()
+        self.get(keys::parcel(at))
+            .await?
+            .map(|item| parcel_with_current(&item, now_ms))
+            .transpose()
     }
 
     async fn parcels_in(&self, area: Area, now_ms: i64) -> StoreResult<Vec<Parcel>> {
-        self.area(area).await?.iter().map(|item| parcel_with_current(item, now_ms)).collect()
+        self.area(area)
+            .await?
+            .iter()
+            .map(|item| parcel_with_current(item, now_ms))
+            .collect()
     }
 
     async fn list_parcels(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Parcel>> {
         let by_coords = |a: &String, b: &String| {
-            let key = |id: &String| id.parse::<Coord>().map(|c| (c.x, c.y)).unwrap_or((MAX + 1, MIN));
+            let key = |id: &String| {
+                id.parse::<Coord>()
+                    .map(|c| (c.x, c.y))
+                    .unwrap_or((MAX + 1, MIN))
+            };
             key(a).cmp(&key(b))
         };
-        let page = self.listing_page(AssetType::Parcel, query, now_ms, by_coords).await?;
-        let found = self.parcels_at(page.items.iter().filter_map(|(id, _)| id.parse().ok())).await?;
+        let page = self
+            .listing_page(AssetType::Parcel, query, now_ms, by_coords)
+            .await?;
+        let found = self
+            .parcels_at(page.items.iter().filter_map(|(id, _)| id.parse().ok()))
+            .await?;
         let mut parcels: HashMap<String, Parcel> = HashMap::new();
         for item in &found {
             let parcel: Parcel = items::record(item)?;
@@ -130,19 +182,40 @@ impl ParcelStore for DynamoLand {
         let items = page
             .items
             .into_iter()
-            .filter_map(|(id, publication)| parcels.remove(&id).map(|p| Parcel { publication: Some(publication), ..p }))
+            .filter_map(|(id, publication)| {
+                parcels.remove(&id).map(|p| Parcel {
+                    publication: Some(publication),
+                    ..p
+                })
+            })
             .collect();
-        Ok(Page { items, total: page.total })
+        Ok(Page {
+            items,
+            total: page.total,
+        })
     }
 
-    async fn parcels_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Parcel>> {
-        let mut coords: Vec<Coord> = self.links(address, keys::PARCEL_LINK).await?.iter().filter_map(|id| id.parse().ok()).collect();
+    async fn parcels_of(
+        &self,
+        address: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Parcel>> {
+        let mut coords: Vec<Coord> = self
+            .links(address, keys::PARCEL_LINK)
+            .await?
+            .iter()
+            .filter_map(|id| id.parse().ok())
+            .collect();
         coords.sort_by_key(|c| c.index());
         let mut parcels = Vec::new();
         for item in self.parcels_at(coords).await? {
             let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(&item)?;
             if let Some(publication) = shown(&pubs, status, now_ms) {
-                parcels.push(Parcel { publication, ..parcel });
+                parcels.push(Parcel {
+                    publication,
+                    ..parcel
+                });
             }
         }
         Ok(parcels)
@@ -152,12 +225,21 @@ impl ParcelStore for DynamoLand {
 #[async_trait]
 impl EstateStore for DynamoLand {
     async fn estate(&self, id: &str, now_ms: i64) -> StoreResult<Option<Estate>> {
-        self.get(keys::estate(id)).await?.map(|item| estate_with_current(&item, now_ms)).transpose()
+        self.get(keys::estate(id))
+            .await?
+            .map(|item| estate_with_current(&item, now_ms))
+            .transpose()
     }
 
     async fn list_estates(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Estate>> {
-        let page = self.listing_page(AssetType::Estate, query, now_ms, |a, b| estate_id_order(a, b)).await?;
-        let found = self.estates_by_id(page.items.iter().map(|(id, _)| id.clone())).await?;
+        let page = self
+            .listing_page(AssetType::Estate, query, now_ms, |a, b| {
+                estate_id_order(a, b)
+            })
+            .await?;
+        let found = self
+            .estates_by_id(page.items.iter().map(|(id, _)| id.clone()))
+            .await?;
         let mut estates: HashMap<String, Estate> = HashMap::new();
         for item in &found {
             let estate: Estate = items::record(item)?;
@@ -166,12 +248,25 @@ impl EstateStore for DynamoLand {
         let items = page
             .items
             .into_iter()
-            .filter_map(|(id, publication)| estates.remove(&id).map(|e| Estate { publication: Some(publication), ..e }))
+            .filter_map(|(id, publication)| {
+                estates.remove(&id).map(|e| Estate {
+                    publication: Some(publication),
+                    ..e
+                })
+            })
             .collect();
-        Ok(Page { items, total: page.total })
+        Ok(Page {
+            items,
+            total: page.total,
+        })
     }
 
-    async fn estates_of(&self, address: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Estate>> {
+    async fn estates_of(
+        &self,
+        address: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Estate>> {
         let mut ids = self.links(address, keys::ESTATE_LINK).await?;
         ids.sort_by(|a, b| estate_id_order(a, b));
         let mut estates = Vec::new();
@@ -181,7 +276,10 @@ impl EstateStore for DynamoLand {
                 continue;
             }
             if let Some(publication) = shown(&pubs, status, now_ms) {
-                estates.push(Estate { publication, ..estate });
+                estates.push(Estate {
+                    publication,
+                    ..estate
+                });
             }
         }
         Ok(estates)
@@ -189,7 +287,10 @@ impl EstateStore for DynamoLand {
 }
 
 fn sorted_bids(found: Vec<Item>) -> StoreResult<Vec<Bid>> {
-    let mut bids: Vec<Bid> = found.iter().map(items::record).collect::<StoreResult<_>>()?;
+    let mut bids: Vec<Bid> = found
+        .iter()
+        .map(items::record)
+        .collect::<StoreResult<_>>()?;
     bids.sort_by(Bid::newest_first);
     Ok(bids)
 }
@@ -197,16 +298,32 @@ fn sorted_bids(found: Vec<Item>) -> StoreResult<Vec<Bid>> {
 #[async_trait]
 impl BidStore for DynamoLand {
     async fn bid(&self, id: &str) -> StoreResult<Option<Bid>> {
-        self.get(keys::bid(id)).await?.map(|item| items::record(&item)).transpose()
+        self.get(keys::bid(id))
+            .await?
+            .map(|item| items::record(&item))
+            .transpose()
     }
 
     async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>> {
-        let found = self.query(Query::prefixed(keys::address(address), keys::BID_LINK)).await?;
-        Ok(sorted_bids(found)?.into_iter().filter(|b| status.is_none_or(|s| b.status == s)).collect())
+        let found = self
+            .query(Query::prefixed(keys::address(address), keys::BID_LINK))
+            .await?;
+        Ok(sorted_bids(found)?
+            .into_iter()
+            .filter(|b| status.is_none_or(|s| b.status == s))
+            .collect())
     }
 
-    async fn bids_on(&self, asset_type: AssetType, asset_id: &str, status: Option<BidStatus>, bidder: Option<&str>) -> StoreResult<Vec<Bid>> {
-        let found = self.query(Query::gsi1(keys::bids_on(asset_type, asset_id))).await?;
+    async fn bids_on(
+        &self,
+        asset_type: AssetType,
+        asset_id: &str,
+        status: Option<BidStatus>,
+        bidder: Option<&str>,
+    ) -> StoreResult<Vec<Bid>> {
+        let found = self
+            .query(Query::partition(keys::bids_on(asset_type, asset_id)))
+            .await?;
         Ok(sorted_bids(found)?
             .into_iter()
             .filter(|b| status.is_none_or(|s| b.status == s))
@@ -214,7 +331,12 @@ impl BidStore for DynamoLand {
             .collect())
     }
 
-    async fn bid_assets(&self, address: &str, status: Option<BidStatus>, now_ms: i64) -> StoreResult<Vec<Asset>> {
+    async fn bid_assets(
+        &self,
+        address: &str,
+        status: Option<BidStatus>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Asset>> {
         let mut seen = HashSet::new();
         let wanted: Vec<(AssetType, String)> = self
             .bids_of(address, status)
@@ -223,10 +345,16 @@ impl BidStore for DynamoLand {
             .map(|b| (b.asset_type, b.asset_id))
             .filter(|key| seen.insert(key.clone()))
             .collect();
-        let keys: Vec<(String, String)> = wanted.iter().filter_map(|(t, id)| keys::asset(*t, id)).collect();
+        let keys: Vec<(String, String)> = wanted
+            .iter()
+            .filter_map(|(t, id)| keys::asset(*t, id))
+            .collect();
         let mut by_key: HashMap<(String, String), Item> = HashMap::new();
         for item in self.batch_get(keys).await? {
-            if let (Some(pk), Some(sk)) = (item.get(keys::PK).and_then(|v| v.as_s().ok()), item.get(keys::SK).and_then(|v| v.as_s().ok())) {
+            if let (Some(pk), Some(sk)) = (
+                item.get(keys::PK).and_then(|v| v.as_s().ok()),
+                item.get(keys::SK).and_then(|v| v.as_s().ok()),
+            ) {
                 by_key.insert((pk.clone(), sk.clone()), item);
             }
         }
@@ -241,8 +369,14 @@ impl BidStore for DynamoLand {
     }
 }
 
-fn sorted_mortgages(found: Vec<Item>, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>> {
-    let mut mortgages: Vec<Mortgage> = found.iter().map(items::record).collect::<StoreResult<_>>()?;
+fn sorted_mortgages(
+    found: Vec<Item>,
+    status: Option<MortgageStatus>,
+) -> StoreResult<Vec<Mortgage>> {
+    let mut mortgages: Vec<Mortgage> = found
+        .iter()
+        .map(items::record)
+        .collect::<StoreResult<_>>()?;
     mortgages.retain(|m| status.is_none_or(|s| m.status == s));
     mortgages.sort_by(Mortgage::newest_first);
     Ok(mortgages)
@@ -250,12 +384,28 @@ fn sorted_mortgages(found: Vec<Item>, status: Option<MortgageStatus>) -> StoreRe
 
 #[async_trait]
 impl MortgageStore for DynamoLand {
-    async fn mortgages_of(&self, borrower: &str, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>> {
-        sorted_mortgages(self.query(Query::gsi1(keys::borrower(borrower))).await?, status)
+    async fn mortgages_of(
+        &self,
+        borrower: &str,
+        status: Option<MortgageStatus>,
+    ) -> StoreResult<Vec<Mortgage>> {
+        sorted_mortgages(
+            self.query(Query::partition(keys::borrower(borrower)))
+                .await?,
+            status,
+        )
     }
 
-    async fn mortgages_on(&self, parcel: Coord, status: Option<MortgageStatus>) -> StoreResult<Vec<Mortgage>> {
-        sorted_mortgages(self.query(Query::partition(keys::mortgages_on(&parcel.id()))).await?, status)
+    async fn mortgages_on(
+        &self,
+        parcel: Coord,
+        status: Option<MortgageStatus>,
+    ) -> StoreResult<Vec<Mortgage>> {
+        sorted_mortgages(
+            self.query(Query::partition(keys::mortgages_on(&parcel.id())))
+                .await?,
+            status,
+        )
     }
 
     async fn mortgaged_parcels(&self, borrower: &str, now_ms: i64) -> StoreResult<Vec<Parcel>> {
@@ -282,25 +432,52 @@ impl MortgageStore for DynamoLand {
 #[async_trait]
 impl PublicationStore for DynamoLand {
     async fn publication(&self, tx_hash: &str) -> StoreResult<Option<Publication>> {
-        self.get(keys::publication(tx_hash)).await?.map(|item| items::record(&item)).transpose()
+        self.get(keys::publication(tx_hash))
+            .await?
+            .map(|item| items::record(&item))
+            .transpose()
     }
 
-    async fn publications_on(&self, asset_type: AssetType, asset_id: &str, status: Option<StatusFilter>, now_ms: i64) -> StoreResult<Vec<Publication>> {
-        let Some(key) = keys::asset(asset_type, asset_id) else { return Ok(Vec::new()) };
-        let Some(item) = self.get(key).await? else { return Ok(Vec::new()) };
-        let pubs: Vec<Publication> = if item.contains_key(keys::PUBLICATIONS) { items::read(&item, keys::PUBLICATIONS)? } else { Vec::new() };
-        Ok(pubs.into_iter().filter(|p| status.is_none_or(|s| s.matches(p, now_ms))).collect())
+    async fn publications_on(
+        &self,
+        asset_type: AssetType,
+        asset_id: &str,
+        status: Option<StatusFilter>,
+        now_ms: i64,
+    ) -> StoreResult<Vec<Publication>> {
+        let Some(key) = keys::asset(asset_type, asset_id) else {
+            return Ok(Vec::new());
+        };
+        let Some(item) = self.get(key).await? else {
+            return Ok(Vec::new());
+        };
+        let pubs: Vec<Publication> = if item.contains_key(keys::PUBLICATIONS) {
+            items::read(&item, keys::PUBLICATIONS)?
+        } else {
+            Vec::new()
+        };
+        Ok(pubs
+            .into_iter()
+            .filter(|p| status.is_none_or(|s| s.matches(p, now_ms)))
+            .collect())
     }
 }
 
 #[async_trait]
 impl DistrictStore for DynamoLand {
     async fn districts(&self) -> StoreResult<Vec<District>> {
-        self.query(Query::partition(keys::DISTRICTS)).await?.iter().map(items::record).collect()
+        self.query(Query::partition(keys::DISTRICTS))
+            .await?
+            .iter()
+            .map(items::record)
+            .collect()
     }
 
     async fn district(&self, id: &str) -> StoreResult<Option<District>> {
-        self.get((keys::DISTRICTS.to_string(), id.to_string())).await?.map(|item| items::record(&item)).transpose()
+        self.get((keys::DISTRICTS.to_string(), id.to_string()))
+            .await?
+            .map(|item| items::record(&item))
+            .transpose()
     }
 
     async fn contributions_of(&self, address: &str) -> StoreResult<Vec<Contribution>> {
@@ -321,7 +498,12 @@ impl MapStore for DynamoLand {
         let mut ids: Vec<String> = parcels.iter().filter_map(|p| p.estate_id.clone()).collect();
         ids.sort_by(|a, b| estate_id_order(a, b));
         ids.dedup();
-        let estates = self.estates_by_id(ids).await?.iter().map(|item| estate_with_current(item, now_ms)).collect::<StoreResult<_>>()?;
+        let estates = self
+            .estates_by_id(ids)
+            .await?
+            .iter()
+            .map(|item| estate_with_current(item, now_ms))
+            .collect::<StoreResult<_>>()?;
         Ok((parcels, estates))
     }
 }

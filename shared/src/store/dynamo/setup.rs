@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TableStatus,
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TableStatus,
 };
 
 use super::{keys, unavailable};
@@ -22,15 +21,9 @@ fn attribute(name: &str, kind: ScalarAttributeType) -> StoreResult<AttributeDefi
 }
 
 fn key(name: &str, kind: KeyType) -> StoreResult<KeySchemaElement> {
-    KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn index(name: &str, pk: &str, sk: &str) -> StoreResult<GlobalSecondaryIndex> {
-    GlobalSecondaryIndex::builder()
-        .index_name(name)
-        .key_schema(key(pk, KeyType::Hash)?)
-        .key_schema(key(sk, KeyType::Range)?)
-        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -38,7 +31,12 @@ fn index(name: &str, pk: &str, sk: &str) -> StoreResult<GlobalSecondaryIndex> {
 /// Creates the table if it does not exist and waits until it is active.
 /// Returns whether it was created.
 pub async fn create_table(client: &Client, table: &str) -> StoreResult<bool> {
-    let exists = client.describe_table().table_name(table).send().await.is_ok();
+    let exists = client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .is_ok();
     if !exists {
         client
             .create_table()
@@ -46,14 +44,8 @@ pub async fn create_table(client: &Client, table: &str) -> StoreResult<bool> {
             .billing_mode(BillingMode::PayPerRequest)
             .attribute_definitions(attribute(keys::PK, ScalarAttributeType::S)?)
             .attribute_definitions(attribute(keys::SK, ScalarAttributeType::S)?)
-            .attribute_definitions(attribute(keys::GSI1_PK, ScalarAttributeType::S)?)
-            .attribute_definitions(attribute(keys::GSI1_SK, ScalarAttributeType::S)?)
-            .attribute_definitions(attribute(keys::GSI2_PK, ScalarAttributeType::S)?)
-            .attribute_definitions(attribute(keys::GSI2_SK, ScalarAttributeType::N)?)
             .key_schema(key(keys::PK, KeyType::Hash)?)
             .key_schema(key(keys::SK, KeyType::Range)?)
-            .global_secondary_indexes(index(keys::GSI1, keys::GSI1_PK, keys::GSI1_SK)?)
-            .global_secondary_indexes(index(keys::GSI2, keys::GSI2_PK, keys::GSI2_SK)?)
             .send()
             .await
             .map_err(unavailable)?;
@@ -72,5 +64,7 @@ pub async fn create_table(client: &Client, table: &str) -> StoreResult<bool> {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    Err(StoreError::Unavailable(format!("table {table} did not become active")))
+    Err(StoreError::Unavailable(format!(
+        "table {table} did not become active"
+    )))
 }
