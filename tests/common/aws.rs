@@ -39,6 +39,9 @@ fn start_moto() -> String {
     let watcher = r#""$0" "$1" -H 127.0.0.1 -p "$2" >/dev/null 2>&1 & child=$!
 while kill -0 "$3" 2>/dev/null; do sleep 1; done
 kill "$child""#;
+    // Not waited on by design: the watcher outlives this handle and ends
+    // moto once the test process is gone.
+    #[allow(clippy::zombie_processes)]
     Command::new("sh")
         .args(["-c", watcher])
         .arg(&python)
