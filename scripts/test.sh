@@ -65,7 +65,7 @@ step "cargo test --workspace (embedded store; SQS on moto)"
 cargo test --workspace 2>&1 | tee "$WORK/embedded.log"
 
 step "DynamoDB: setup + import of the generated city into moto"
-cargo build --quiet --bin genesis-api
+# target/debug/genesis-api was built by cargo test above (same features).
 START=$(date +%s)
 AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land ./target/debug/genesis-api setup
 AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land ./target/debug/genesis-api seed 2>&1 | tail -n 2
