@@ -94,6 +94,20 @@ pub fn latest_matching(
     publications.iter().find(|p| status.matches(p, now_ms))
 }
 
+/// The publication an asset shows in a per-address list: with a `status`
+/// filter, its latest one in that status (`None`: the asset is left out);
+/// without, its current one. `publications` must be newest first.
+pub fn shown_for(
+    publications: &[Publication],
+    status: Option<StatusFilter>,
+    now_ms: i64,
+) -> Option<Option<&Publication>> {
+    match status {
+        Some(status) => latest_matching(publications, status, now_ms).map(Some),
+        None => Some(current(publications, now_ms)),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

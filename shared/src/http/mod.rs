@@ -15,4 +15,4 @@ pub use envelope::{ApiResult, Data, Envelope};
 pub use error::{ApiError, ErrorBody};
 pub use layers::{finish, not_found_fallback};
 pub use path::PathParams;
-pub use query::{Query, non_negative, parse_bool};
+pub use query::{Query, non_negative};

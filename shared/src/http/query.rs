@@ -48,17 +48,6 @@ pub fn non_negative(name: &str, value: Option<i64>) -> Result<Option<u64>, ApiEr
         .transpose()
 }
 
-/// Query strings say booleans as `true`/`false`; anything else is an error.
-pub fn parse_bool(name: &str, raw: &str) -> Result<bool, ApiError> {
-    match raw {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        other => Err(ApiError::invalid(format!(
-            "Invalid query parameter \"{name}\": expected true or false, got \"{other}\""
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

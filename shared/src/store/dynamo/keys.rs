@@ -96,10 +96,7 @@ pub fn timeline(time_ms: &str, id: &str) -> String {
 }
 
 pub fn mortgage(parcel_id: &str, created_ms: &str, tx_hash: &str) -> (String, String) {
-    (
-        format!("MORTGAGES#{parcel_id}"),
-        timeline(created_ms, tx_hash),
-    )
+    (mortgages_on(parcel_id), timeline(created_ms, tx_hash))
 }
 
 pub fn mortgages_on(parcel_id: &str) -> String {

@@ -26,19 +26,6 @@ use crate::parcels::ParcelStore;
 use crate::publications::PublicationStore;
 use crate::store::StoreResult;
 
-fn shown(
-    publications: &[Publication],
-    status: Option<StatusFilter>,
-    now_ms: i64,
-) -> Option<Option<Publication>> {
-    match status {
-        Some(status) => publication::latest_matching(publications, status, now_ms)
-            .cloned()
-            .map(Some),
-        None => Some(publication::current(publications, now_ms).cloned()),
-    }
-}
-
 fn parcel_with_current(item: &Item, now_ms: i64) -> StoreResult<Parcel> {
     let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(item)?;
     Ok(Parcel {
@@ -211,7 +198,9 @@ impl ParcelStore for DynamoLand {
         let mut parcels = Vec::new();
         for item in self.parcels_at(coords).await? {
             let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(&item)?;
-            if let Some(publication) = shown(&pubs, status, now_ms) {
+            if let Some(publication) =
+                publication::shown_for(&pubs, status, now_ms).map(Option::<&Publication>::cloned)
+            {
                 parcels.push(Parcel {
                     publication,
                     ..parcel
@@ -275,7 +264,9 @@ impl EstateStore for DynamoLand {
             if estate.is_dissolved() {
                 continue;
             }
-            if let Some(publication) = shown(&pubs, status, now_ms) {
+            if let Some(publication) =
+                publication::shown_for(&pubs, status, now_ms).map(Option::<&Publication>::cloned)
+            {
                 estates.push(Estate {
                     publication,
                     ..estate

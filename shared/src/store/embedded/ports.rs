@@ -22,19 +22,6 @@ use crate::parcels::ParcelStore;
 use crate::publications::PublicationStore;
 use crate::store::StoreResult;
 
-/// Keeps the asset when it has a publication in `status` (or always, without
-/// a filter), showing that publication, else the current one.
-fn with_publication_filter(
-    publications: &[Publication],
-    status: Option<StatusFilter>,
-    now_ms: i64,
-) -> Option<Option<&Publication>> {
-    match status {
-        Some(status) => publication::latest_matching(publications, status, now_ms).map(Some),
-        None => Some(publication::current(publications, now_ms)),
-    }
-}
-
 fn parcels_in(index: &LandIndex, area: Area, now_ms: i64) -> Vec<Parcel> {
     area.coords()
         .filter_map(|c| index.parcel(c, now_ms))
@@ -94,7 +81,7 @@ impl ParcelStore for EmbeddedLand {
             .iter()
             .filter_map(|&i| {
                 let parcel = index.parcels[i].as_ref()?;
-                let shown = with_publication_filter(
+                let shown = publication::shown_for(
                     index.publications_of(AssetType::Parcel, &parcel.id),
                     status,
                     now_ms,
@@ -160,7 +147,7 @@ impl EstateStore for EmbeddedLand {
             .map(|&i| &index.estates[i])
             .filter(|e| !e.is_dissolved())
             .filter_map(|e| {
-                let shown = with_publication_filter(
+                let shown = publication::shown_for(
                     index.publications_of(AssetType::Estate, &e.id),
                     status,
                     now_ms,
