@@ -1,4 +1,4 @@
-//! `genesis-api [serve|seed|import|export|setup|openapi]`.
+//! `genesis-api [serve|seed|import|export|setup|render|openapi]`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use shared::app::LandBackend;
+use shared::app::{LandBackend, LandStores};
 use shared::config::Config;
+use shared::map::cache::S3Cache;
 use shared::domain::clock::SystemClock;
 use shared::seed;
 use shared::store::embedded::EmbeddedLand;
@@ -28,6 +29,14 @@ pub struct Cli {
         default_value = ".data/land.jsonl"
     )]
     data_file: PathBuf,
+    /// The folder of rendered map PNGs (unused when MAP_CACHE_BUCKET is set).
+    #[arg(
+        long,
+        global = true,
+        env = "MAP_CACHE_DIR",
+        default_value = ".data/map-cache"
+    )]
+    map_cache_dir: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -57,6 +66,33 @@ enum Command {
         #[arg(long, env = "REWARD_QUEUE_NAME", default_value = "rewards")]
         queue: String,
     },
+    /// Render a map PNG to a file, with the parameters of `/v1/map.png`
+    /// (or framed on a parcel or an estate).
+    Render {
+        /// The PNG file to write.
+        out: PathBuf,
+        #[arg(long)]
+        width: Option<u32>,
+        #[arg(long)]
+        height: Option<u32>,
+        #[arg(long)]
+        size: Option<u32>,
+        /// The parcel at the centre, "x,y".
+        #[arg(long, allow_hyphen_values = true, conflicts_with_all = ["parcel", "estate"])]
+        center: Option<String>,
+        /// Parcels drawn as selected, "x,y;x,y;...".
+        #[arg(long, allow_hyphen_values = true, conflicts_with_all = ["parcel", "estate"])]
+        selected: Option<String>,
+        /// Highlight parcels on sale.
+        #[arg(long)]
+        publications: bool,
+        /// Centre on this parcel, "x,y", and select it (`/v1/parcels/{x}/{y}/map.png`).
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "estate")]
+        parcel: Option<String>,
+        /// Centre on this estate and select its parcels (`/v1/estates/{id}/map.png`).
+        #[arg(long)]
+        estate: Option<String>,
+    },
     /// Print the OpenAPI description.
     Openapi,
 }
@@ -85,6 +121,7 @@ impl Cli {
     fn config(&self) -> Result<Config, Box<dyn std::error::Error>> {
         Ok(Config {
             data_file: Some(self.data_file.clone()),
+            map_cache_dir: Some(self.map_cache_dir.clone()),
             ..Config::from_env()?
         })
     }
@@ -98,8 +135,39 @@ impl Cli {
             Some(Command::Import { dump }) => import(&config, &dump).await,
             Some(Command::Export { dump }) => export(&config, &dump).await,
             Some(Command::Setup { queue }) => setup(&config, &queue).await,
+            Some(Command::Render {
+                out,
+                width,
+                height,
+                size,
+                center,
+                selected,
+                publications,
+                parcel,
+                estate,
+            }) => {
+                let path = match (parcel, estate) {
+                    (Some(parcel), _) => format!("/v1/parcels/{}/map.png", parcel.replace(',', "/")),
+                    (None, Some(estate)) => format!("/v1/estates/{estate}/map.png"),
+                    (None, None) => "/v1/map.png".to_string(),
+                };
+                let mut query = form_urlencoded::Serializer::new(String::new());
+                let numbers = [("width", width), ("height", height), ("size", size)];
+                for (name, value) in numbers {
+                    if let Some(value) = value {
+                        query.append_pair(name, &value.to_string());
+                    }
+                }
+                for (name, value) in [("center", center), ("selected", selected)] {
+                    if let Some(value) = value {
+                        query.append_pair(name, &value);
+                    }
+                }
+                query.append_pair("publications", &publications.to_string());
+                render(&config, &format!("{path}?{}", query.finish()), &out).await
+            }
             Some(Command::Openapi) => {
-                let backend = LandBackend::Embedded(Arc::new(EmbeddedLand::in_memory(
+                let backend = LandBackend::embedded(Arc::new(EmbeddedLand::in_memory(
                     LandDataset::default(),
                 )));
                 let (_, doc) = backend.api(Arc::new(SystemClock));
@@ -156,14 +224,14 @@ async fn write(
     config: &Config,
     records: Vec<Record>,
 ) -> Result<(usize, String), Box<dyn std::error::Error>> {
-    match open_backend(config).await? {
-        LandBackend::Embedded(store) => {
+    match open_backend(config).await?.store {
+        LandStores::Embedded(store) => {
             let spinner = spinner("writing");
             let count = store.import(records)?;
             spinner.finish_and_clear();
             Ok((count, store.data_version()))
         }
-        LandBackend::Dynamo(store) => {
+        LandStores::Dynamo(store) => {
             let bar = ProgressBar::new(0).with_style(
                 ProgressStyle::with_template(
                     "writing items [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
@@ -267,6 +335,40 @@ async fn setup(config: &Config, queue: &str) -> CliResult {
     );
     let url = shared::queue::create_queue(&aws_sdk_sqs::Client::new(&aws), queue).await?;
     println!("queue {queue}: {url}");
+    if let Some(bucket) = &config.map_cache_bucket {
+        shared::map::cache::create_bucket(&S3Cache::client(&aws), bucket).await?;
+        println!("bucket {bucket}: ready");
+    }
+    Ok(())
+}
+
+/// Renders through the same route a client calls, so parameters, limits and
+/// pixels are the API's own.
+async fn render(config: &Config, uri: &str, out: &PathBuf) -> CliResult {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let started = Instant::now();
+    let backend = open_backend(config).await?;
+    let app = crate::server_router(&backend, Arc::new(SystemClock));
+    let request = axum::http::Request::get(uri).body(axum::body::Body::empty())?;
+    let response = app.oneshot(request).await?;
+    let status = response.status();
+    let body = response.into_body().collect().await?.to_bytes();
+    if !status.is_success() {
+        let message = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["error"].as_str().map(str::to_string))
+            .unwrap_or_else(|| status.to_string());
+        return Err(message.into());
+    }
+    std::fs::write(out, &body).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!(
+        "wrote {} ({} bytes) in {:.1?}",
+        out.display(),
+        body.len(),
+        started.elapsed()
+    );
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use crate::districts::{self, DistrictStore, DistrictsState};
 use crate::domain::clock::Clock;
 use crate::estates::{self, EstateStore, EstatesState};
 use crate::http::{self, ErrorBody};
+use crate::map::cache::{MemoryCache, PngCache};
 use crate::map::{self, MapState, MapStore};
 use crate::mortgages::{self, MortgageStore, MortgagesState};
 use crate::parcels::{self, ParcelStore, ParcelsState};
@@ -81,6 +82,7 @@ pub fn land_family<S: LandStore>(
     name: &str,
     store: Arc<S>,
     clock: Arc<dyn Clock>,
+    png_cache: Arc<dyn PngCache>,
 ) -> Option<OpenApiRouter> {
     Some(match name {
         "parcels" => parcels::router(ParcelsState { store, clock }),
@@ -89,17 +91,26 @@ pub fn land_family<S: LandStore>(
         "mortgages" => mortgages::router(MortgagesState { store, clock }),
         "publications" => publications::router(PublicationsState { store, clock }),
         "districts" => districts::router(DistrictsState { store }),
-        "map" => map::router(MapState { store, clock }),
+        "map" => map::router(MapState {
+            store,
+            clock,
+            tiles: Arc::default(),
+            png_cache,
+        }),
         "translations" => translations::router(),
         _ => return None,
     })
 }
 
 /// Every LAND family in one router, with the OpenAPI description of all.
-pub fn land_api<S: LandStore>(store: Arc<S>, clock: Arc<dyn Clock>) -> (Router, OpenApiDoc) {
+pub fn land_api<S: LandStore>(
+    store: Arc<S>,
+    clock: Arc<dyn Clock>,
+    png_cache: Arc<dyn PngCache>,
+) -> (Router, OpenApiDoc) {
     let mut api = OpenApiRouter::with_openapi(LandDoc::openapi());
     for name in LAND_FAMILIES {
-        if let Some(family) = land_family(name, store.clone(), clock.clone()) {
+        if let Some(family) = land_family(name, store.clone(), clock.clone(), png_cache.clone()) {
             api = api.merge(family);
         }
     }
@@ -112,39 +123,73 @@ pub fn lambda_router<S: LandStore>(
     name: &str,
     store: Arc<S>,
     clock: Arc<dyn Clock>,
+    png_cache: Arc<dyn PngCache>,
 ) -> Option<Router> {
-    land_family(name, store, clock).map(|family| http::finish(family.split_for_parts().0))
+    land_family(name, store, clock, png_cache)
+        .map(|family| http::finish(family.split_for_parts().0))
 }
 
 /// The LAND store a deployment runs on, chosen by configuration.
 #[derive(Clone)]
-pub enum LandBackend {
+pub enum LandStores {
     Embedded(Arc<EmbeddedLand>),
     Dynamo(Arc<DynamoLand>),
 }
 
+/// What the routes run on: the store and the cache of map pictures.
+#[derive(Clone)]
+pub struct LandBackend {
+    pub store: LandStores,
+    pub png_cache: Arc<dyn PngCache>,
+}
+
+/// The in-process PNG cache when no folder or bucket is configured.
+const MEMORY_PNG_CACHE_BYTES: usize = 64 << 20;
+
 impl LandBackend {
+    /// On `store`, with map pictures cached in memory.
+    pub fn new(store: LandStores) -> Self {
+        Self {
+            store,
+            png_cache: Arc::new(MemoryCache::new(MEMORY_PNG_CACHE_BYTES)),
+        }
+    }
+
+    pub fn embedded(store: Arc<EmbeddedLand>) -> Self {
+        Self::new(LandStores::Embedded(store))
+    }
+
+    pub fn dynamo(store: Arc<DynamoLand>) -> Self {
+        Self::new(LandStores::Dynamo(store))
+    }
+
+    pub fn with_png_cache(self, png_cache: Arc<dyn PngCache>) -> Self {
+        Self { png_cache, ..self }
+    }
+
     /// Every family with its OpenAPI description.
     pub fn api(&self, clock: Arc<dyn Clock>) -> (Router, OpenApiDoc) {
-        match self {
-            Self::Embedded(store) => land_api(store.clone(), clock),
-            Self::Dynamo(store) => land_api(store.clone(), clock),
+        let cache = self.png_cache.clone();
+        match &self.store {
+            LandStores::Embedded(store) => land_api(store.clone(), clock, cache),
+            LandStores::Dynamo(store) => land_api(store.clone(), clock, cache),
         }
     }
 
     /// One family, ready for `lambda_http::run`.
     pub fn lambda_router(&self, family: &str, clock: Arc<dyn Clock>) -> Option<Router> {
-        match self {
-            Self::Embedded(store) => lambda_router(family, store.clone(), clock),
-            Self::Dynamo(store) => lambda_router(family, store.clone(), clock),
+        let cache = self.png_cache.clone();
+        match &self.store {
+            LandStores::Embedded(store) => lambda_router(family, store.clone(), clock, cache),
+            LandStores::Dynamo(store) => lambda_router(family, store.clone(), clock, cache),
         }
     }
 
     /// The version of the data, which caches key on.
     pub async fn data_version(&self) -> Result<String, StoreError> {
-        match self {
-            Self::Embedded(store) => Ok(store.data_version()),
-            Self::Dynamo(store) => Ok(store.stored_version().await?.unwrap_or_default()),
+        match &self.store {
+            LandStores::Embedded(store) => Ok(store.data_version()),
+            LandStores::Dynamo(store) => Ok(store.stored_version().await?.unwrap_or_default()),
         }
     }
 }

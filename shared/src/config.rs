@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::app::LandBackend;
+use crate::app::{LandBackend, LandStores};
+use crate::map::cache::{FolderCache, MemoryCache, PngCache, S3Cache, Tiered};
 use crate::seed;
 use crate::store::StoreError;
 use crate::store::dynamo::DynamoLand;
@@ -24,6 +25,11 @@ pub struct Config {
     pub table: Option<String>,
     /// The reward queue (`REWARD_QUEUE_URL`).
     pub reward_queue_url: Option<String>,
+    /// The S3 bucket of rendered map PNGs (`MAP_CACHE_BUCKET`).
+    pub map_cache_bucket: Option<String>,
+    /// The folder of rendered map PNGs (`MAP_CACHE_DIR`) when there is no
+    /// bucket; with neither, pictures are kept in memory only.
+    pub map_cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +51,8 @@ impl Default for Config {
             seed: seed::DEFAULT_SEED,
             table: None,
             reward_queue_url: None,
+            map_cache_bucket: None,
+            map_cache_dir: None,
         }
     }
 }
@@ -70,6 +78,8 @@ impl Config {
             seed,
             table: set("LAND_TABLE"),
             reward_queue_url: set("REWARD_QUEUE_URL"),
+            map_cache_bucket: set("MAP_CACHE_BUCKET"),
+            map_cache_dir: set("MAP_CACHE_DIR").map(PathBuf::from),
         })
     }
 
@@ -83,20 +93,37 @@ impl Config {
         }))
     }
 
-    /// The LAND store this configuration selects.
+    /// The LAND store and PNG cache this configuration selects.
     pub async fn land_backend(&self) -> Result<LandBackend, ConfigError> {
-        Ok(match &self.table {
-            Some(table) => {
-                let aws = aws_config::load_from_env().await;
-                LandBackend::Dynamo(Arc::new(DynamoLand::new(
-                    aws_sdk_dynamodb::Client::new(&aws),
-                    table,
-                )))
-            }
-            None => LandBackend::Embedded(self.embedded_store()?),
+        let aws = match (&self.table, &self.map_cache_bucket) {
+            (None, None) => None,
+            _ => Some(aws_config::load_from_env().await),
+        };
+        let store = match (&self.table, &aws) {
+            (Some(table), Some(aws)) => LandStores::Dynamo(Arc::new(DynamoLand::new(
+                aws_sdk_dynamodb::Client::new(aws),
+                table,
+            ))),
+            _ => LandStores::Embedded(self.embedded_store()?),
+        };
+        let back: Option<Arc<dyn PngCache>> = match (&self.map_cache_bucket, &aws, &self.map_cache_dir) {
+            (Some(bucket), Some(aws), _) => Some(Arc::new(S3Cache::new(S3Cache::client(aws), bucket))),
+            (_, _, Some(dir)) => Some(Arc::new(FolderCache::new(dir))),
+            _ => None,
+        };
+        let backend = LandBackend::new(store);
+        Ok(match back {
+            Some(back) => backend.with_png_cache(Arc::new(Tiered {
+                front: MemoryCache::new(PNG_MEMORY_FRONT_BYTES),
+                back,
+            })),
+            None => backend,
         })
     }
 }
+
+/// Recent pictures a warm process keeps in front of the folder or bucket.
+const PNG_MEMORY_FRONT_BYTES: usize = 32 << 20;
 
 #[cfg(test)]
 mod tests {
@@ -109,6 +136,7 @@ mod tests {
             "LAND_DATA_FILE" => Some("/tmp/x.jsonl".into()),
             "LAND_TABLE" => Some("land".into()),
             "REWARD_QUEUE_URL" => Some(" ".into()),
+            "MAP_CACHE_DIR" => Some(".data/map".into()),
             _ => None,
         })
         .unwrap();
@@ -118,7 +146,9 @@ mod tests {
                 data_file: Some("/tmp/x.jsonl".into()),
                 seed: 7,
                 table: Some("land".into()),
-                reward_queue_url: None
+                reward_queue_url: None,
+                map_cache_bucket: None,
+                map_cache_dir: Some(".data/map".into()),
             }
         );
         assert_eq!(Config::from_lookup(|_| None).unwrap(), Config::default());

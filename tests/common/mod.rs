@@ -39,8 +39,8 @@ pub fn embedded() -> Arc<EmbeddedLand> {
 /// its own runtime, and connections must not outlive it.
 pub async fn backend() -> LandBackend {
     match std::env::var("LAND_TEST_BACKEND").as_deref() {
-        Ok("dynamodb") => LandBackend::Dynamo(Arc::new(aws::seeded_land().await)),
-        Ok("embedded") | Err(_) => LandBackend::Embedded(embedded()),
+        Ok("dynamodb") => LandBackend::dynamo(Arc::new(aws::seeded_land().await)),
+        Ok("embedded") | Err(_) => LandBackend::embedded(embedded()),
         Ok(other) => panic!("LAND_TEST_BACKEND={other}: expected embedded or dynamodb"),
     }
 }

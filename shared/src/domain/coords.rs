@@ -113,6 +113,14 @@ pub struct Area {
 }
 
 impl Area {
+    /// The whole city.
+    pub const CITY: Area = Area {
+        min_x: MIN,
+        max_x: MAX,
+        min_y: MIN,
+        max_y: MAX,
+    };
+
     /// Corners may come in any order; the area covers both.
     pub fn between(nw: Coord, se: Coord) -> Self {
         Self {

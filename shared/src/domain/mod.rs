@@ -6,6 +6,7 @@ pub mod clock;
 pub mod coords;
 pub mod district;
 pub mod listing;
+pub mod map;
 pub mod mortgage;
 pub mod num;
 pub mod parcel;

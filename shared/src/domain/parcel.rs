@@ -49,6 +49,28 @@ pub struct Parcel {
 }
 
 impl Parcel {
+    /// A parcel nobody owns, outside any district or estate.
+    pub fn unowned(at: Coord) -> Self {
+        Self {
+            id: at.id(),
+            x: at.x,
+            y: at.y,
+            auction_price: None,
+            district_id: None,
+            owner: None,
+            data: ParcelData::default(),
+            auction_owner: None,
+            tags: Tags::default(),
+            last_transferred_at: None,
+            estate_id: None,
+            update_operator: None,
+            operator: None,
+            auction_timestamp: None,
+            in_estate: false,
+            publication: None,
+        }
+    }
+
     pub fn coord(&self) -> Coord {
         Coord {
             x: self.x,

@@ -22,6 +22,9 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A failure of our own; the detail is logged, not answered.
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// The error envelope every route answers with.
@@ -61,7 +64,7 @@ impl ApiError {
             Self::NotFound(_) | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -72,7 +75,7 @@ impl ApiError {
             Self::RouteNotFound(_) => "route_not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Store(StoreError::Unavailable(_)) => "store_unavailable",
-            Self::Store(_) => "internal_error",
+            Self::Store(_) | Self::Internal(_) => "internal_error",
         }
     }
 }
@@ -90,6 +93,10 @@ impl IntoResponse for ApiError {
                     }
                     _ => "Internal error".to_string(),
                 }
+            }
+            Self::Internal(detail) => {
+                tracing::error!(error = %detail, "internal failure");
+                "Internal error".to_string()
             }
             other => {
                 tracing::debug!(code = other.code(), error = %other, "request rejected");

@@ -122,22 +122,9 @@ fn plain_parcel(g: &mut Generator, layout: &Layout, at: Coord) -> Parcel {
     let district_id = layout.district_id(at).map(str::to_string);
     let tags = proximity::tags_for(at, |c| layout.district_id(c));
     let mut parcel = Parcel {
-        id: at.id(),
-        x: at.x,
-        y: at.y,
-        auction_price: None,
         district_id,
-        owner: None,
-        data: ParcelData::default(),
-        auction_owner: None,
         tags,
-        last_transferred_at: None,
-        estate_id: None,
-        update_operator: None,
-        operator: None,
-        auction_timestamp: None,
-        in_estate: false,
-        publication: None,
+        ..Parcel::unowned(at)
     };
     if parcel.district_id.is_some() || !g.chance(0.8) {
         return parcel;

@@ -3,6 +3,7 @@
 //! store; this file only fetches.
 
 use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use futures::future::try_join_all;
@@ -496,5 +497,18 @@ impl MapStore for DynamoLand {
             .map(|item| estate_with_current(item, now_ms))
             .collect::<StoreResult<_>>()?;
         Ok((parcels, estates))
+    }
+
+    async fn city_parcels(&self, now_ms: i64) -> StoreResult<Vec<Parcel>> {
+        self.parcels_in(Area::CITY, now_ms).await
+    }
+
+    async fn data_version(&self) -> StoreResult<String> {
+        Ok(self.stored_version().await?.unwrap_or_default())
+    }
+
+    /// One GetItem per check: a warm function asks at most this often.
+    fn version_check_interval(&self) -> Duration {
+        Duration::from_secs(5)
     }
 }

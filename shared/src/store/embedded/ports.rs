@@ -354,4 +354,12 @@ impl MapStore for EmbeddedLand {
             .collect();
         Ok((parcels, estates))
     }
+
+    async fn city_parcels(&self, now_ms: i64) -> StoreResult<Vec<Parcel>> {
+        Ok(parcels_in(&self.snapshot().index, Area::CITY, now_ms))
+    }
+
+    async fn data_version(&self) -> StoreResult<String> {
+        Ok(EmbeddedLand::data_version(self))
+    }
 }

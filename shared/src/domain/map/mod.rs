@@ -1,0 +1,14 @@
+//! The city map as a picture: what a request asks to see ([`MapView`]), the
+//! tiles of the whole city ([`TileIndex`]), the renderer (tiny-skia) and its
+//! PNG encoder. No I/O: the same index and view give the same bytes anywhere.
+
+mod encode;
+pub mod palette;
+mod render;
+mod tiles;
+mod view;
+
+pub use encode::encode_png;
+pub use render::{draw, render_png};
+pub use tiles::{TileIndex, TileKind};
+pub use view::{MAX_RENDER_PARCELS, MapView, ViewError, Viewport};
