@@ -12,8 +12,8 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use shared::app::{LandBackend, LandStores};
 use shared::config::Config;
-use shared::map::cache::S3Cache;
 use shared::domain::clock::SystemClock;
+use shared::map::cache::S3Cache;
 use shared::seed;
 use shared::store::embedded::EmbeddedLand;
 use shared::store::{LandDataset, Record};
@@ -147,7 +147,9 @@ impl Cli {
                 estate,
             }) => {
                 let path = match (parcel, estate) {
-                    (Some(parcel), _) => format!("/v1/parcels/{}/map.png", parcel.replace(',', "/")),
+                    (Some(parcel), _) => {
+                        format!("/v1/parcels/{}/map.png", parcel.replace(',', "/"))
+                    }
                     (None, Some(estate)) => format!("/v1/estates/{estate}/map.png"),
                     (None, None) => "/v1/map.png".to_string(),
                 };

@@ -106,11 +106,14 @@ impl Config {
             ))),
             _ => LandStores::Embedded(self.embedded_store()?),
         };
-        let back: Option<Arc<dyn PngCache>> = match (&self.map_cache_bucket, &aws, &self.map_cache_dir) {
-            (Some(bucket), Some(aws), _) => Some(Arc::new(S3Cache::new(S3Cache::client(aws), bucket))),
-            (_, _, Some(dir)) => Some(Arc::new(FolderCache::new(dir))),
-            _ => None,
-        };
+        let back: Option<Arc<dyn PngCache>> =
+            match (&self.map_cache_bucket, &aws, &self.map_cache_dir) {
+                (Some(bucket), Some(aws), _) => {
+                    Some(Arc::new(S3Cache::new(S3Cache::client(aws), bucket)))
+                }
+                (_, _, Some(dir)) => Some(Arc::new(FolderCache::new(dir))),
+                _ => None,
+            };
         let backend = LandBackend::new(store);
         Ok(match back {
             Some(back) => backend.with_png_cache(Arc::new(Tiered {

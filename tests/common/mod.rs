@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod aws;
+pub mod png;
 
 use std::sync::{Arc, OnceLock};
 

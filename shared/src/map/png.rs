@@ -74,7 +74,14 @@ fn coord_param(name: &str, text: &str) -> Result<Coord, ApiError> {
 impl FramedPngParams {
     fn view(self, center: Coord, selected: Vec<Coord>) -> Result<MapView, ApiError> {
         let publications = self.publications.unwrap_or(false);
-        Ok(MapView::new(self.width, self.height, self.size, center, selected, publications)?)
+        Ok(MapView::new(
+            self.width,
+            self.height,
+            self.size,
+            center,
+            selected,
+            publications,
+        )?)
     }
 }
 
@@ -100,7 +107,10 @@ async fn picture(
     let etag = key.etag();
     let caching = [
         (header::ETAG, HeaderValue::from_str(&etag).expect("hex")),
-        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL)),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(CACHE_CONTROL),
+        ),
     ];
     if not_modified(headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, caching).into_response());
@@ -198,7 +208,9 @@ pub async fn estate_map_png(
     let index = s.tiles.get(s.store.as_ref(), s.clock.now_ms()).await?;
     let parcels = index
         .estate_parcels(id)
-        .ok_or_else(|| ApiError::not_found(format!("Estate {id} has no parcels or does not exist")))?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("Estate {id} has no parcels or does not exist"))
+        })?
         .to_vec();
     let view = p.view(parcels[parcels.len() / 2], parcels)?;
     picture(&s, index, view, &headers).await

@@ -53,7 +53,15 @@ impl Canvas {
     /// strips toward joined neighbours. A corner between a joined left and
     /// top neighbour that do not join each other keeps the unowned colour.
     #[allow(clippy::too_many_arguments)]
-    fn tile(&mut self, x: f32, y: f32, size: f32, gap: f32, colour: ColorU8, joins: (bool, bool, bool)) {
+    fn tile(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        gap: f32,
+        colour: ColorU8,
+        joins: (bool, bool, bool),
+    ) {
         let (left, top, top_left) = joins;
         match (left, top) {
             (true, true) if top_left => self.fill(x, y, size, size, colour),
@@ -92,7 +100,11 @@ pub fn draw(index: &TileIndex, view: &MapView) -> Pixmap {
     for y in (viewport.min_y..=viewport.max_y).rev() {
         for x in viewport.min_x..=viewport.max_x {
             let (left, top) = corner(Coord { x, y });
-            if left >= view.width as f32 || top >= view.height as f32 || left + size <= 0.0 || top + size <= 0.0 {
+            if left >= view.width as f32
+                || top >= view.height as f32
+                || left + size <= 0.0
+                || top + size <= 0.0
+            {
                 continue;
             }
             match index.tile(x, y) {
@@ -106,7 +118,11 @@ pub fn draw(index: &TileIndex, view: &MapView) -> Pixmap {
                 ),
                 None => {
                     let even = (x + y) % 2 == 0;
-                    let shade = if even { palette::OUTSIDE_EVEN } else { palette::OUTSIDE_ODD };
+                    let shade = if even {
+                        palette::OUTSIDE_EVEN
+                    } else {
+                        palette::OUTSIDE_ODD
+                    };
                     canvas.fill(left, top, size, size, shade);
                 }
             }
@@ -127,7 +143,12 @@ pub fn draw(index: &TileIndex, view: &MapView) -> Pixmap {
     }
     for &at in &view.selected {
         let (left, top) = corner(at);
-        let near = |dx, dy| selected.contains(&Coord { x: at.x + dx, y: at.y + dy });
+        let near = |dx, dy| {
+            selected.contains(&Coord {
+                x: at.x + dx,
+                y: at.y + dy,
+            })
+        };
         let joins = (near(-1, 0), near(0, 1), near(-1, 1));
         canvas.tile(left, top, size, gap, palette::SELECTED, joins);
     }

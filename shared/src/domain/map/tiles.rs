@@ -167,7 +167,11 @@ mod tests {
         assert!(!t(9, 9).left && t(9, 9).kind == TileKind::Unowned);
         assert_eq!(
             index.estate_parcels("7").unwrap(),
-            [Coord { x: 0, y: 0 }, Coord { x: 1, y: 0 }, Coord { x: 1, y: 1 }]
+            [
+                Coord { x: 0, y: 0 },
+                Coord { x: 1, y: 0 },
+                Coord { x: 1, y: 1 }
+            ]
         );
         assert!(index.estate_parcels("9").is_none());
         assert!(index.tile(151, 0).is_none());

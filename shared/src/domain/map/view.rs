@@ -71,7 +71,11 @@ impl Viewport {
     }
 }
 
-fn checked(name: &'static str, value: i64, range: &std::ops::RangeInclusive<u32>) -> Result<u32, ViewError> {
+fn checked(
+    name: &'static str,
+    value: i64,
+    range: &std::ops::RangeInclusive<u32>,
+) -> Result<u32, ViewError> {
     u32::try_from(value)
         .ok()
         .filter(|v| range.contains(v))
@@ -150,7 +154,14 @@ mod tests {
     use super::*;
 
     fn view(w: i64, h: i64, size: i64) -> Result<MapView, ViewError> {
-        MapView::new(Some(w), Some(h), Some(size), Coord { x: 0, y: 0 }, vec![], false)
+        MapView::new(
+            Some(w),
+            Some(h),
+            Some(size),
+            Coord { x: 0, y: 0 },
+            vec![],
+            false,
+        )
     }
 
     #[test]
@@ -175,17 +186,51 @@ mod tests {
 
     #[test]
     fn ranges_name_the_parameter() {
-        assert!(view(31, 500, 10).unwrap_err().to_string().contains("\"width\""));
-        assert!(view(500, 2049, 10).unwrap_err().to_string().contains("\"height\""));
-        assert!(view(500, 500, 4).unwrap_err().to_string().contains("\"size\""));
-        assert!(view(500, 500, 41).unwrap_err().to_string().contains("\"size\""));
+        assert!(
+            view(31, 500, 10)
+                .unwrap_err()
+                .to_string()
+                .contains("\"width\"")
+        );
+        assert!(
+            view(500, 2049, 10)
+                .unwrap_err()
+                .to_string()
+                .contains("\"height\"")
+        );
+        assert!(
+            view(500, 500, 4)
+                .unwrap_err()
+                .to_string()
+                .contains("\"size\"")
+        );
+        assert!(
+            view(500, 500, 41)
+                .unwrap_err()
+                .to_string()
+                .contains("\"size\"")
+        );
     }
 
     #[test]
     fn equal_pictures_have_equal_views() {
         let c = |x, y| Coord { x, y };
-        let a = MapView::new(None, None, None, c(1, 2), vec![c(3, 4), c(1, 1), c(3, 4)], true);
-        let b = MapView::new(Some(500), None, Some(10), c(1, 2), vec![c(1, 1), c(3, 4)], true);
+        let a = MapView::new(
+            None,
+            None,
+            None,
+            c(1, 2),
+            vec![c(3, 4), c(1, 1), c(3, 4)],
+            true,
+        );
+        let b = MapView::new(
+            Some(500),
+            None,
+            Some(10),
+            c(1, 2),
+            vec![c(1, 1), c(3, 4)],
+            true,
+        );
         assert_eq!(a.clone().unwrap(), b.unwrap());
         assert_eq!(
             a.unwrap().canonical(),

@@ -31,7 +31,9 @@ impl MemoryCache {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn get_now(&self, key: &PngKey) -> Option<Bytes> {
@@ -47,16 +49,16 @@ impl MemoryCache {
             return;
         }
         while entries.bytes + png.len() > self.max_bytes {
-            let Some(oldest) = entries.order.pop_front() else { break };
+            let Some(oldest) = entries.order.pop_front() else {
+                break;
+            };
             if let Some(evicted) = entries.by_key.remove(&oldest) {
                 entries.bytes -= evicted.len();
             }
         }
         entries.bytes += png.len();
         entries.order.push_back(key.object().to_string());
-        entries
-            .by_key
-            .insert(key.object().to_string(), png.clone());
+        entries.by_key.insert(key.object().to_string(), png.clone());
     }
 }
 

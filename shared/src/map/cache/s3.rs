@@ -90,7 +90,8 @@ pub async fn create_bucket(client: &Client, bucket: &str) -> Result<(), CacheErr
     match request.send().await {
         Ok(_) => Ok(()),
         Err(SdkError::ServiceError(err))
-            if err.err().is_bucket_already_owned_by_you() || err.err().is_bucket_already_exists() =>
+            if err.err().is_bucket_already_owned_by_you()
+                || err.err().is_bucket_already_exists() =>
         {
             Ok(())
         }
