@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SCHEMATHESIS_VERSION="4.32.5"
 MOTO_VERSION="5.2.5"
-HTTP_TESTS=(parcels estates bids mortgages publications districts map_json translations http_edge lambda_events)
+HTTP_TESTS=(parcels estates bids mortgages publications districts map_json map_png translations http_edge lambda_events)
 
 step() { printf '\n==> %s\n' "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -76,7 +76,7 @@ LAND_TEST_BACKEND=dynamodb cargo test $(printf -- '--test %s ' "${HTTP_TESTS[@]}
 
 step "fuzz: schemathesis against the local server"
 PORT="$(free_port)"
-RUST_LOG=warn ./target/debug/genesis-api --data-file "$WORK/land.jsonl" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
+RUST_LOG=warn ./target/debug/genesis-api --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$PORT/health" "${PIDS[-1]}" "$WORK/server.log"
 scripts/fuzz.sh "http://127.0.0.1:$PORT"

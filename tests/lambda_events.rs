@@ -12,7 +12,7 @@ use serde_json::Value;
 use shared::domain::clock::FixedClock;
 use tower::ServiceExt;
 
-async fn invoke(family: &str, event: &str) -> (u16, Value) {
+async fn invoke_raw(family: &str, event: &str) -> (u16, String, bytes::Bytes) {
     let router = backend()
         .await
         .lambda_router(family, Arc::new(FixedClock(NOW)))
@@ -20,9 +20,20 @@ async fn invoke(family: &str, event: &str) -> (u16, Value) {
     let request = from_str(event).expect("a valid API Gateway v2 event");
     let response = router.oneshot(request).await.unwrap();
     let status = response.status().as_u16();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, content_type, bytes)
+}
+
+async fn invoke(family: &str, event: &str) -> (u16, Value) {
+    let (status, _, bytes) = invoke_raw(family, event).await;
     (status, serde_json::from_slice(&bytes).unwrap())
 }
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 #[tokio::test]
 async fn every_event_file_is_answered_by_its_function() {
@@ -32,9 +43,15 @@ async fn every_event_file_is_answered_by_its_function() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_str().unwrap().to_string();
         let family = name.split('-').next().unwrap().to_string();
-        let (status, body) = invoke(&family, &std::fs::read_to_string(&path).unwrap()).await;
-        assert_eq!(status, 200, "{name}: {body}");
-        assert_eq!(body["ok"], true, "{name}");
+        let event = std::fs::read_to_string(&path).unwrap();
+        let (status, content_type, bytes) = invoke_raw(&family, &event).await;
+        assert_eq!(status, 200, "{name}: {bytes:?}");
+        if content_type == "image/png" {
+            assert!(bytes.starts_with(PNG_SIGNATURE), "{name}");
+        } else {
+            let body: Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(body["ok"], true, "{name}");
+        }
         families.insert(family);
     }
     let expected: std::collections::BTreeSet<String> = shared::app::LAND_FAMILIES
@@ -73,4 +90,37 @@ async fn a_family_answers_only_its_own_routes() {
             .lambda_router("nope", Arc::new(FixedClock(NOW)))
             .is_none()
     );
+}
+
+/// The whole Lambda path, as `lambda_http::run` takes it: the v2 event in,
+/// the API Gateway response out, whose PNG body travels base64-encoded with
+/// `isBase64Encoded` so that the HTTP API decodes it to bytes.
+#[tokio::test]
+async fn the_map_function_returns_a_binary_png_body() {
+    use base64::Engine;
+    use lambda_http::request::LambdaRequest;
+    use lambda_http::{Adapter, Context, LambdaEvent, Service};
+
+    let router = backend()
+        .await
+        .lambda_router("map", Arc::new(FixedClock(NOW)))
+        .unwrap();
+    let mut adapter: Adapter<'_, _, _> = Adapter::from(router);
+    let payload: LambdaRequest =
+        serde_json::from_str(include_str!("../events/map-png.json")).unwrap();
+    let answer = adapter
+        .call(LambdaEvent::new(payload, Context::default()))
+        .await
+        .unwrap();
+    let wire = serde_json::to_value(&answer).unwrap();
+    assert_eq!(wire["isBase64Encoded"], true, "{wire:#}");
+    assert_eq!(wire["statusCode"], 200);
+    assert_eq!(wire["headers"]["content-type"], "image/png");
+    assert!(wire["headers"]["etag"].as_str().unwrap().starts_with('"'));
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(wire["body"].as_str().unwrap())
+        .expect("a base64 body");
+    assert!(png.starts_with(PNG_SIGNATURE));
+    let pixmap = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    assert_eq!((pixmap.width(), pixmap.height()), (200, 150));
 }

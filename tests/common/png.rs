@@ -7,9 +7,10 @@ use axum::Router;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use shared::domain::coords::Area;
 use shared::domain::coords::Coord;
 use shared::domain::parcel::Parcel;
-use shared::map::MapStore;
+use shared::parcels::ParcelStore;
 use tiny_skia::Pixmap;
 use tower::ServiceExt;
 
@@ -75,7 +76,7 @@ pub fn city() -> &'static [Parcel] {
         std::thread::spawn(|| {
             tokio::runtime::Runtime::new()
                 .unwrap()
-                .block_on(embedded().city_parcels(NOW))
+                .block_on(embedded().parcels_in(Area::CITY, NOW))
                 .unwrap()
         })
         .join()

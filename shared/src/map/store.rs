@@ -5,6 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::domain::coords::Area;
+use crate::domain::map::CityTiles;
 use crate::domain::parcel::{Estate, Parcel};
 use crate::store::StoreResult;
 
@@ -14,9 +15,9 @@ pub trait MapStore: Send + Sync {
     /// owning any of them.
     async fn assets_in(&self, area: Area, now_ms: i64) -> StoreResult<(Vec<Parcel>, Vec<Estate>)>;
 
-    /// Every parcel of the city with its current publication: what the PNG
-    /// tile index is built from, once per data version.
-    async fn city_parcels(&self, now_ms: i64) -> StoreResult<Vec<Parcel>>;
+    /// What the map needs of every parcel of the city (kind, shape,
+    /// publications): the PNG tile index is built from it once per data version.
+    async fn city_tiles(&self) -> StoreResult<CityTiles>;
 
     /// The version of the stored data; it changes with every write.
     async fn data_version(&self) -> StoreResult<String>;

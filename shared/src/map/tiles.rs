@@ -58,11 +58,10 @@ impl TileIndexCache {
         let started = Instant::now();
         // Read after the version: the data is at least that new, and a newer
         // version is seen (and rebuilt for) at the next check.
-        let parcels = store.city_parcels(now_ms).await?;
-        let index = Arc::new(TileIndex::build(&parcels, version));
+        let facts = store.city_tiles().await?;
+        let index = Arc::new(TileIndex::build(&facts, version, now_ms));
         tracing::info!(
             data_version = index.data_version(),
-            parcels = parcels.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "map tile index built"
         );

@@ -3,12 +3,14 @@
 //! PNG encoder. No I/O: the same index and view give the same bytes anywhere.
 
 mod encode;
+mod facts;
 pub mod palette;
 mod render;
 mod tiles;
 mod view;
 
 pub use encode::encode_png;
+pub use facts::{CityTiles, Sale, TilesDecodeError};
 pub use render::{draw, render_png};
 pub use tiles::{TileIndex, TileKind};
 pub use view::{MAX_RENDER_PARCELS, MapView, ViewError, Viewport};

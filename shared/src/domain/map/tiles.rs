@@ -5,18 +5,29 @@
 use std::collections::HashMap;
 
 use super::super::coords::{Coord, MAX, MIN, PARCEL_COUNT, SIDE};
-use super::super::parcel::Parcel;
-use super::super::proximity::{PLAZA_DISTRICT_ID, ROAD_DISTRICT_ID};
-use super::super::publication::PublicationStatus;
+use super::facts::CityTiles;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
 pub enum TileKind {
-    District,
-    Road,
-    Plaza,
-    Owned,
+    District = 0,
+    Road = 1,
+    Plaza = 2,
+    Owned = 3,
     #[default]
-    Unowned,
+    Unowned = 4,
+}
+
+impl TileKind {
+    pub(super) fn from_u8(value: u8) -> Self {
+        match value {
+            0 => Self::District,
+            1 => Self::Road,
+            2 => Self::Plaza,
+            3 => Self::Owned,
+            _ => Self::Unowned,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,56 +54,35 @@ pub struct TileIndex {
 }
 
 impl TileIndex {
-    /// Builds the index from the city's parcels (each with its current
-    /// publication as of `now_ms`); parcels absent from the store are unowned.
-    pub fn build<'a>(
-        parcels: impl IntoIterator<Item = &'a Parcel>,
-        data_version: impl Into<String>,
-    ) -> Self {
-        let mut tiles = vec![Tile::default(); PARCEL_COUNT];
-        let mut groups: HashMap<(bool, &str), u32> = HashMap::new();
-        let mut estates: HashMap<String, Vec<Coord>> = HashMap::new();
-        let mut sale_valid_until = i64::MAX;
-        for parcel in parcels {
-            let Ok(at) = Coord::new(parcel.x.into(), parcel.y.into()) else {
-                continue;
-            };
-            let kind = match parcel.district_id.as_deref() {
-                Some(ROAD_DISTRICT_ID) => TileKind::Road,
-                Some(PLAZA_DISTRICT_ID) => TileKind::Plaza,
-                Some(_) => TileKind::District,
-                None if parcel.owner.is_some() => TileKind::Owned,
-                None => TileKind::Unowned,
-            };
-            let shape = match (&parcel.district_id, &parcel.estate_id) {
-                (Some(district), _) => Some((true, district.as_str())),
-                (None, Some(estate)) => Some((false, estate.as_str())),
-                (None, None) => None,
-            };
-            let next = groups.len() as u32 + 1;
-            let group = shape.map_or(0, |key| *groups.entry(key).or_insert(next));
-            if let Some(estate) = &parcel.estate_id {
-                estates.entry(estate.clone()).or_default().push(at);
-            }
-            if let Some(current) = &parcel.publication {
-                sale_valid_until = sale_valid_until.min(current.expires_at);
-            }
-            tiles[at.index()] = Tile {
-                kind,
-                group,
-                on_sale: parcel
-                    .publication
-                    .as_ref()
-                    .is_some_and(|p| p.status == PublicationStatus::Open),
+    /// The index of `facts` at `now_ms`: each parcel's current publication is
+    /// its newest one not yet expired.
+    pub fn build(facts: &CityTiles, data_version: impl Into<String>, now_ms: i64) -> Self {
+        let mut tiles: Vec<Tile> = (0..PARCEL_COUNT)
+            .map(|index| Tile {
+                kind: facts.kind(index),
+                group: facts.group(index),
                 ..Tile::default()
-            };
+            })
+            .collect();
+        let mut sale_valid_until = i64::MAX;
+        for (index, sales) in facts.sales() {
+            if let Some(&(expires_at, open)) =
+                sales.iter().find(|(expires_at, _)| *expires_at >= now_ms)
+            {
+                sale_valid_until = sale_valid_until.min(expires_at);
+                tiles[index].on_sale = open;
+            }
         }
+        let mut estates: HashMap<String, Vec<Coord>> = HashMap::new();
         for index in 0..PARCEL_COUNT {
             let at = Coord::from_index(index);
+            let group = tiles[index].group;
+            if let Some(estate) = facts.estate_of_group(group) {
+                estates.entry(estate.to_string()).or_default().push(at);
+            }
             let joins = |dx: i32, dy: i32| {
                 let (x, y) = (at.x + dx, at.y + dy);
                 let inside = (MIN..=MAX).contains(&x) && (MIN..=MAX).contains(&y);
-                let group = tiles[index].group;
                 inside && group != 0 && tiles[Coord { x, y }.index()].group == group
             };
             let (left, top, top_left) = (joins(-1, 0), joins(0, 1), joins(-1, 1));
@@ -142,6 +132,8 @@ impl TileIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::parcel::Parcel;
+    use crate::domain::proximity::ROAD_DISTRICT_ID;
 
     #[test]
     fn joins_follow_districts_and_estates() {
@@ -159,7 +151,7 @@ mod tests {
             parcel(5, 5, Some(ROAD_DISTRICT_ID), None),
             parcel(5, 6, Some(ROAD_DISTRICT_ID), None),
         ];
-        let index = TileIndex::build(&parcels, "v1");
+        let index = TileIndex::build(&CityTiles::from_parcels(&parcels), "v1", 0);
         let t = |x, y| *index.tile(x, y).unwrap();
         assert!(t(1, 0).left && t(1, 0).top && !t(1, 0).top_left);
         assert!(!t(2, 0).left, "another estate does not join");

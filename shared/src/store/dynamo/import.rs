@@ -10,6 +10,7 @@ use futures::{TryStreamExt, stream};
 use super::Item;
 use super::items;
 use super::{DynamoLand, MAX_RETRIES, backoff, keys, unavailable};
+use crate::domain::map::CityTiles;
 use crate::domain::parcel::{Estate, Parcel};
 use crate::domain::publication::{AssetType, Publication};
 use crate::store::{LandDataset, Record, StoreError, StoreResult};
@@ -194,10 +195,39 @@ impl DynamoLand {
                 format!("{:016x}", hasher.finish())
             }
         };
+        // The map's tile facts of the new version: the previous ones with the
+        // touched parcels replaced (merged publications included).
+        let mut tiles = match &previous {
+            Some(old) => self.city_tiles_of(old).await?,
+            None => CityTiles::default(),
+        };
+        for (key, parcel) in &parcels {
+            tiles.set(parcel, sorted(publications.get(key)).iter());
+        }
+        for item in items::tiles(&version, &tiles.to_bytes()) {
+            writes.push(put(item)?);
+        }
+
         let written = self.write_all(writes, progress).await?;
         // The version goes last: readers never see it before the data.
         self.write_all(vec![put(items::meta(&version))?], &|_, _| {})
             .await?;
+        if let Some(old) = previous.filter(|old| *old != version) {
+            let stale = self
+                .query(super::Query::partition(keys::tiles(&old)))
+                .await?;
+            let deletes = stale
+                .into_iter()
+                .filter_map(|item| {
+                    Some(super::key(
+                        item.get(keys::PK)?.as_s().ok()?.clone(),
+                        item.get(keys::SK)?.as_s().ok()?.clone(),
+                    ))
+                })
+                .map(delete)
+                .collect::<StoreResult<Vec<_>>>()?;
+            self.write_all(deletes, &|_, _| {}).await?;
+        }
         Ok(ImportReport {
             records: count,
             items_written: written,

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -166,6 +167,36 @@ pub fn contribution(row: &ContributionRow) -> StoreResult<Item> {
         format!("{}{}", keys::CONTRIBUTION, row.district_id),
         to_value(row)?,
     ))
+}
+
+/// Keeps each item well under DynamoDB's 400 KB.
+const TILES_CHUNK_BYTES: usize = 300_000;
+
+/// The compressed tile facts of a version as chunk items (attribute `blob`).
+pub fn tiles(version: &str, blob: &[u8]) -> Vec<Item> {
+    blob.chunks(TILES_CHUNK_BYTES)
+        .enumerate()
+        .map(|(number, chunk)| {
+            HashMap::from([
+                (keys::PK.to_string(), s(keys::tiles(version))),
+                (keys::SK.to_string(), s(keys::tiles_chunk(number))),
+                ("blob".to_string(), AttributeValue::B(Blob::new(chunk))),
+            ])
+        })
+        .collect()
+}
+
+/// The blob back from its chunk items, in sort-key order.
+pub fn tiles_blob(items: &[Item]) -> StoreResult<Vec<u8>> {
+    let mut blob = Vec::new();
+    for item in items {
+        let chunk = item
+            .get("blob")
+            .and_then(|v| v.as_b().ok())
+            .ok_or_else(|| StoreError::Corrupt("a tiles chunk without its blob".into()))?;
+        blob.extend_from_slice(chunk.as_ref());
+    }
+    Ok(blob)
 }
 
 pub fn meta(version: &str) -> Item {

@@ -113,6 +113,16 @@ pub fn meta() -> (String, String) {
     ("META".to_string(), "VERSION".to_string())
 }
 
+/// The map's tile facts of one data version, in chunks.
+pub fn tiles(version: &str) -> String {
+    format!("TILES#{version}")
+}
+
+/// Zero-padded so that text order is chunk order.
+pub fn tiles_chunk(number: usize) -> String {
+    format!("{number:04}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

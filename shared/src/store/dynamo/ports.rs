@@ -17,6 +17,7 @@ use crate::domain::bid::{Bid, BidStatus};
 use crate::domain::coords::{Area, Coord, MAX, MIN};
 use crate::domain::district::{self, Contribution, ContributionRow, District};
 use crate::domain::listing::{ListingQuery, Page};
+use crate::domain::map::CityTiles;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::{Asset, Estate, Parcel, estate_id_order};
 use crate::domain::publication::{self, AssetType, Publication, PublicationStatus, StatusFilter};
@@ -25,7 +26,7 @@ use crate::map::MapStore;
 use crate::mortgages::MortgageStore;
 use crate::parcels::ParcelStore;
 use crate::publications::PublicationStore;
-use crate::store::StoreResult;
+use crate::store::{StoreError, StoreResult};
 
 fn parcel_with_current(item: &Item, now_ms: i64) -> StoreResult<Parcel> {
     let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(item)?;
@@ -127,6 +128,28 @@ impl DynamoLand {
             self.query(query.newest_first())
         });
         Ok(try_join_all(columns).await?.into_iter().flatten().collect())
+    }
+}
+
+impl DynamoLand {
+    /// The tile facts the import stored for `version`; read from the parcels
+    /// themselves (a Query per column) for data imported before they existed.
+    pub(super) async fn city_tiles_of(&self, version: &str) -> StoreResult<CityTiles> {
+        let chunks = self.query(Query::partition(keys::tiles(version))).await?;
+        if !chunks.is_empty() {
+            return CityTiles::from_bytes(&items::tiles_blob(&chunks)?)
+                .map_err(|e| StoreError::Corrupt(e.to_string()));
+        }
+        tracing::warn!(
+            version,
+            "no stored map tiles for this version; reading every parcel"
+        );
+        let mut tiles = CityTiles::default();
+        for item in self.area(Area::CITY).await? {
+            let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(&item)?;
+            tiles.set(&parcel, pubs.iter());
+        }
+        Ok(tiles)
     }
 }
 
@@ -499,8 +522,9 @@ impl MapStore for DynamoLand {
         Ok((parcels, estates))
     }
 
-    async fn city_parcels(&self, now_ms: i64) -> StoreResult<Vec<Parcel>> {
-        self.parcels_in(Area::CITY, now_ms).await
+    async fn city_tiles(&self) -> StoreResult<CityTiles> {
+        let version = self.stored_version().await?.unwrap_or_default();
+        self.city_tiles_of(&version).await
     }
 
     async fn data_version(&self) -> StoreResult<String> {

@@ -12,6 +12,7 @@ use crate::domain::bid::{Bid, BidStatus};
 use crate::domain::coords::{Area, Coord};
 use crate::domain::district::{self, Contribution, District};
 use crate::domain::listing::{ListingQuery, Page};
+use crate::domain::map::CityTiles;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::{Asset, Estate, Parcel, estate_id_order};
 use crate::domain::publication::{self, AssetType, Publication, StatusFilter};
@@ -355,8 +356,17 @@ impl MapStore for EmbeddedLand {
         Ok((parcels, estates))
     }
 
-    async fn city_parcels(&self, now_ms: i64) -> StoreResult<Vec<Parcel>> {
-        Ok(parcels_in(&self.snapshot().index, Area::CITY, now_ms))
+    async fn city_tiles(&self) -> StoreResult<CityTiles> {
+        let snapshot = self.snapshot();
+        let index = &snapshot.index;
+        let mut tiles = CityTiles::default();
+        for parcel in index.parcels.iter().flatten() {
+            tiles.set(
+                parcel,
+                index.publications_of(AssetType::Parcel, &parcel.id).iter(),
+            );
+        }
+        Ok(tiles)
     }
 
     async fn data_version(&self) -> StoreResult<String> {
