@@ -52,7 +52,6 @@ impl Canvas {
     /// One tile whose top-left corner is at (x, y): its body, then the gap
     /// strips toward joined neighbours. A corner between a joined left and
     /// top neighbour that do not join each other keeps the unowned colour.
-    #[allow(clippy::too_many_arguments)]
     fn tile(
         &mut self,
         x: f32,
@@ -82,8 +81,10 @@ pub fn draw(index: &TileIndex, view: &MapView) -> Pixmap {
     let mut pixmap = Pixmap::new(view.width, view.height).expect("width and height are checked");
     let bg = palette::BACKGROUND;
     pixmap.fill(Color::from_rgba8(bg.red(), bg.green(), bg.blue(), 255));
-    let mut paint = Paint::default();
-    paint.anti_alias = true;
+    let paint = Paint {
+        anti_alias: true,
+        ..Paint::default()
+    };
     let mut canvas = Canvas { pixmap, paint };
 
     let size = view.size as f32;
