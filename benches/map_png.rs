@@ -63,7 +63,7 @@ fn main() {
     );
 
     println!(
-        "\n{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>12}",
+        "\n{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>12}",
         "picture",
         "draw p50",
         "draw p95",
@@ -72,7 +72,8 @@ fn main() {
         "total p50",
         "total p95",
         "png bytes",
-        "rgba bytes"
+        "rgba bytes",
+        "rgba enc p50"
     );
     for (width, height, size, runs) in [
         (500, 500, 10, 400),
@@ -100,9 +101,16 @@ fn main() {
             encodes.push(t2 - t1);
             totals.push(t2 - t0);
         }
-        let rgba = draw(&index, &view).encode_png().unwrap();
+        let pixmap = draw(&index, &view);
+        let mut rgba_encodes = Vec::new();
+        let mut rgba = Vec::new();
+        for _ in 0..runs.min(60) {
+            let t0 = Instant::now();
+            rgba = pixmap.encode_png().unwrap();
+            rgba_encodes.push(t0.elapsed());
+        }
         println!(
-            "{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>12}",
+            "{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>12} {:>12} {:>12}",
             format!("{width}x{height} @ {size}"),
             ms(percentile(&mut draws, 0.5)),
             ms(percentile(&mut draws, 0.95)),
@@ -111,7 +119,8 @@ fn main() {
             ms(percentile(&mut totals, 0.5)),
             ms(percentile(&mut totals, 0.95)),
             png.len(),
-            rgba.len()
+            rgba.len(),
+            ms(percentile(&mut rgba_encodes, 0.5))
         );
     }
 
