@@ -17,6 +17,12 @@ use crate::domain::coords::Coord;
 use crate::domain::map::{MapView, TileIndex, ViewError, render_png};
 use crate::http::{ApiError, ErrorBody, PathParams, Query};
 
+/// The bytes of a PNG picture, as the OpenAPI description shows them.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct PngBytes(Vec<u8>);
+
 /// Browsers and CDNs may reuse a picture for a minute, then revalidate it
 /// with its ETag (a 304 costs no drawing).
 const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
@@ -140,7 +146,7 @@ async fn picture(
 /// A section of the city map as a PNG.
 #[utoipa::path(get, path = "/v1/map.png", tag = "map", params(MapPngParams),
     responses(
-        (status = 200, description = "The map", content_type = "image/png", body = Vec<u8>),
+        (status = 200, description = "The map", content_type = "image/png", body = inline(PngBytes)),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         (status = 400, body = ErrorBody)))]
 pub async fn map_png(
@@ -175,7 +181,7 @@ pub async fn map_png(
 #[utoipa::path(get, path = "/v1/parcels/{x}/{y}/map.png", tag = "map",
     params(crate::http::CoordParams, FramedPngParams),
     responses(
-        (status = 200, description = "The map", content_type = "image/png", body = Vec<u8>),
+        (status = 200, description = "The map", content_type = "image/png", body = inline(PngBytes)),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         (status = 400, body = ErrorBody)))]
 pub async fn parcel_map_png(
@@ -194,7 +200,7 @@ pub async fn parcel_map_png(
 #[utoipa::path(get, path = "/v1/estates/{id}/map.png", tag = "map",
     params(("id" = String, Path, description = "Estate id"), FramedPngParams),
     responses(
-        (status = 200, description = "The map", content_type = "image/png", body = Vec<u8>),
+        (status = 200, description = "The map", content_type = "image/png", body = inline(PngBytes)),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         (status = 400, body = ErrorBody),
         (status = 404, description = "Unknown or dissolved estate", body = ErrorBody)))]
