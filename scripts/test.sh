@@ -65,10 +65,11 @@ step "cargo test --workspace (embedded store; SQS on moto)"
 cargo test --workspace 2>&1 | tee "$WORK/embedded.log"
 
 step "DynamoDB: setup + import of the generated city into moto"
-# target/debug/genesis-api was built by cargo test above (same features).
+# The binary cargo test built above (same features), wherever the target is.
+API="${CARGO_TARGET_DIR:-target}/debug/genesis-api"
 START=$(date +%s)
-AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land ./target/debug/genesis-api setup
-AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land ./target/debug/genesis-api seed 2>&1 | tail -n 2
+AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land "$API" setup
+AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land "$API" seed 2>&1 | tail -n 2
 echo "import took $(( $(date +%s) - START )) s"
 
 step "HTTP behaviour tests again, on DynamoDB"
@@ -76,7 +77,7 @@ LAND_TEST_BACKEND=dynamodb cargo test $(printf -- '--test %s ' "${HTTP_TESTS[@]}
 
 step "fuzz: schemathesis against the local server"
 PORT="$(free_port)"
-RUST_LOG=warn ./target/debug/genesis-api --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
+RUST_LOG=warn "$API" --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$PORT/health" "${PIDS[-1]}" "$WORK/server.log"
 scripts/fuzz.sh "http://127.0.0.1:$PORT"

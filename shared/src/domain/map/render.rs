@@ -42,7 +42,8 @@ struct Canvas {
 impl Canvas {
     fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, colour: ColorU8) {
         if let Some(rect) = Rect::from_xywh(x, y, w, h) {
-            // Whole-pixel edges need no coverage maths: the same pixels, faster.
+            // Whole-pixel edges need no coverage maths: exact and faster (the
+            // anti-aliased path leaves rounding on some whole-pixel edges).
             self.paint.anti_alias = [x, y, w, h].iter().any(|v| v.fract() != 0.0);
             let [r, g, b, a] = [colour.red(), colour.green(), colour.blue(), colour.alpha()];
             self.paint.set_color_rgba8(r, g, b, a);
