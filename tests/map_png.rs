@@ -126,6 +126,42 @@ async fn shapes_join_across_the_gap_and_strangers_do_not() {
 }
 
 #[tokio::test]
+async fn an_inner_corner_keeps_the_unowned_notch() {
+    let app = app().await;
+    // Joined to its left and top neighbours, which do not join each other.
+    let estate_at = |x, y| parcel_at(Coord { x, y }).estate_id.clone();
+    let corner = find(|p| {
+        let estate = p.estate_id.clone();
+        estate.is_some()
+            && p.x > -150
+            && p.y < 150
+            && !on_sale(p)
+            && estate_at(p.x - 1, p.y) == estate
+            && estate_at(p.x, p.y + 1) == estate
+            && estate_at(p.x - 1, p.y + 1) != estate
+    });
+    let pixmap = fetch(
+        &app,
+        &format!("/v1/map.png?width=100&height=100&size=10&center={corner}"),
+        None,
+    )
+    .await
+    .pixmap();
+    // The tile spans 45..55; its 1 px gaps are column 45 and row 45.
+    assert_eq!(hex_at(&pixmap, 45, 45), UNOWNED, "corner of {corner}");
+    assert_eq!(
+        hex_at(&pixmap, 45, 50),
+        hex_at(&pixmap, 50, 50),
+        "left gap closed"
+    );
+    assert_eq!(
+        hex_at(&pixmap, 50, 45),
+        hex_at(&pixmap, 50, 50),
+        "top gap closed"
+    );
+}
+
+#[tokio::test]
 async fn pictures_have_the_asked_dimensions() {
     let app = app().await;
     for (w, h, size) in [
