@@ -14,7 +14,7 @@ use utoipa::IntoParams;
 use super::MapState;
 use super::cache::PngKey;
 use crate::domain::coords::Coord;
-use crate::domain::map::{MapView, TileIndex, ViewError, render_png};
+use crate::domain::map::{MapView, TileIndex, render_png};
 use crate::http::{ApiError, ErrorBody, PathParams, Query};
 
 /// The bytes of a PNG picture, as the OpenAPI description shows them.
@@ -27,29 +27,19 @@ pub struct PngBytes(Vec<u8>);
 /// with its ETag (a 304 costs no drawing).
 const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
 
+/// What `/v1/map.png` takes beyond the framed parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct MapPngParams {
-    /// Image width in pixels, 32..2048 (default 500)
-    #[param(minimum = 32, maximum = 2048)]
-    width: Option<i64>,
-    /// Image height in pixels, 32..2048 (default 500)
-    #[param(minimum = 32, maximum = 2048)]
-    height: Option<i64>,
-    /// Pixels per parcel side, 5..40 (default 10)
-    #[param(minimum = 5, maximum = 40)]
-    size: Option<i64>,
+pub struct CenterParams {
     /// The parcel at the centre, "x,y" (default 0,0)
     #[param(pattern = "^-?[0-9]+,-?[0-9]+$")]
     center: Option<String>,
     /// Parcels drawn as selected, "x,y;x,y;..."
     #[param(pattern = "^(-?[0-9]+,-?[0-9]+)?(;-?[0-9]+,-?[0-9]+)*$")]
     selected: Option<String>,
-    /// Highlight parcels on sale (default false)
-    publications: Option<bool>,
 }
 
-/// The parameters of a map framed on a parcel or an estate.
+/// The picture parameters every map route takes.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FramedPngParams {
@@ -64,12 +54,6 @@ pub struct FramedPngParams {
     size: Option<i64>,
     /// Highlight parcels on sale (default false)
     publications: Option<bool>,
-}
-
-impl From<ViewError> for ApiError {
-    fn from(err: ViewError) -> Self {
-        ApiError::invalid(err.to_string())
-    }
 }
 
 fn coord_param(name: &str, text: &str) -> Result<Coord, ApiError> {
@@ -144,7 +128,7 @@ async fn picture(
 }
 
 /// A section of the city map as a PNG.
-#[utoipa::path(get, path = "/v1/map.png", tag = "map", params(MapPngParams),
+#[utoipa::path(get, path = "/v1/map.png", tag = "map", params(FramedPngParams, CenterParams),
     responses(
         (status = 200, description = "The map", content_type = "image/png", body = inline(PngBytes)),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
@@ -152,7 +136,8 @@ async fn picture(
 pub async fn map_png(
     State(s): State<MapState>,
     headers: HeaderMap,
-    Query(p): Query<MapPngParams>,
+    Query(framed): Query<FramedPngParams>,
+    Query(p): Query<CenterParams>,
 ) -> Result<Response, ApiError> {
     let center = match &p.center {
         Some(text) => coord_param("center", text)?,
@@ -166,12 +151,6 @@ pub async fn map_png(
         .filter(|part| !part.is_empty())
         .map(|part| coord_param("selected", part))
         .collect::<Result<Vec<_>, _>>()?;
-    let framed = FramedPngParams {
-        width: p.width,
-        height: p.height,
-        size: p.size,
-        publications: p.publications,
-    };
     let view = framed.view(center, selected)?;
     let index = s.tiles.get(s.store.as_ref(), s.clock.now_ms()).await?;
     picture(&s, index, view, &headers).await
