@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use http_body_util::BodyExt;
-use shared::app::LandBackend;
-use shared::domain::clock::FixedClock;
-use shared::domain::coords::Coord;
-use shared::domain::map::{CityTiles, MapView, TileIndex, draw, encode_png};
-use shared::map::MapStore;
-use shared::map::cache::{FolderCache, MemoryCache, PngCache, Tiered};
-use shared::seed;
-use shared::store::embedded::EmbeddedLand;
+use land::app::LandBackend;
+use land::domain::coords::Coord;
+use land::domain::map::{CityTiles, MapView, TileIndex, draw, encode_png};
+use land::map::MapStore;
+use land::map::cache::{FolderCache, MemoryCache, PngCache, Tiered};
+use platform::clock::FixedClock;
+
+use land::store::embedded::EmbeddedLand;
 use tower::ServiceExt;
 
 /// 2026-06-01T00:00:00Z, as in the tests.
@@ -44,8 +44,8 @@ fn peak_rss_mb() -> String {
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let store = Arc::new(EmbeddedLand::in_memory(seed::genesis_city(
-        seed::DEFAULT_SEED,
+    let store = Arc::new(EmbeddedLand::in_memory(land_seed::genesis_city(
+        land_seed::DEFAULT_SEED,
     )));
     let started = Instant::now();
     let facts = runtime.block_on(store.city_tiles()).unwrap();
@@ -132,7 +132,7 @@ fn main() {
     });
     println!("\ncached hits through the router (GET /v1/map.png, 500x500 @ 10, 2,000 requests):");
     for (name, cache) in [("memory front + folder", tiered), ("folder only", folder)] {
-        let backend = LandBackend::embedded(store.clone()).with_png_cache(cache);
+        let backend = LandBackend::new(store.clone()).with_png_cache(cache);
         let app = genesis_api::server_router(&backend, Arc::new(FixedClock(NOW)));
         let mut samples = Vec::new();
         runtime.block_on(async {

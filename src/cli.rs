@@ -10,13 +10,12 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use shared::app::{LandBackend, LandStores};
-use shared::config::Config;
-use shared::domain::clock::SystemClock;
-use shared::map::cache::S3Cache;
-use shared::seed;
-use shared::store::embedded::EmbeddedLand;
-use shared::store::{LandDataset, Record};
+use land::map::cache::S3Cache;
+use land::store::dynamo::DynamoLand;
+use land::store::embedded::EmbeddedLand;
+use land::store::{LandDataset, Record};
+use land::{Config, LandBackend};
+use platform::clock::SystemClock;
 
 #[derive(Debug, Parser)]
 #[command(version, about = "LAND API: local server and operator commands")]
@@ -37,6 +36,10 @@ pub struct Cli {
         default_value = ".data/map-cache"
     )]
     map_cache_dir: PathBuf,
+    /// The seed of the generated marketplace: used by `seed`, and on the
+    /// first start when the data file does not exist yet.
+    #[arg(long, global = true, env = "LAND_SEED", default_value_t = land_seed::DEFAULT_SEED)]
+    seed: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -51,10 +54,7 @@ enum Command {
         port: u16,
     },
     /// Regenerate the data: Genesis City plus a deterministic marketplace.
-    Seed {
-        #[arg(long, env = "LAND_SEED", default_value_t = seed::DEFAULT_SEED)]
-        seed: u64,
-    },
+    Seed,
     /// Load a JSON-lines dump (one `{"kind": ..., ...}` record a line), replacing
     /// records with the same key.
     Import { dump: PathBuf },
@@ -101,7 +101,7 @@ type CliResult = Result<(), Box<dyn std::error::Error>>;
 
 impl Cli {
     pub fn run(self) -> ExitCode {
-        shared::telemetry::init_local();
+        platform::telemetry::init_local();
         let runtime = match tokio::runtime::Runtime::new() {
             Ok(runtime) => runtime,
             Err(err) => {
@@ -118,20 +118,23 @@ impl Cli {
         }
     }
 
-    fn config(&self) -> Result<Config, Box<dyn std::error::Error>> {
-        Ok(Config {
-            data_file: Some(self.data_file.clone()),
-            map_cache_dir: Some(self.map_cache_dir.clone()),
-            ..Config::from_env()?
-        })
+    fn config(&self) -> Local {
+        Local {
+            config: Config {
+                data_file: Some(self.data_file.clone()),
+                map_cache_dir: Some(self.map_cache_dir.clone()),
+                ..Config::from_env()
+            },
+            seed: self.seed,
+        }
     }
 
     async fn dispatch(self) -> CliResult {
-        let config = self.config()?;
+        let config = self.config();
         match self.command {
             None => serve(&config, "127.0.0.1".parse()?, 3000).await,
             Some(Command::Serve { host, port }) => serve(&config, host, port).await,
-            Some(Command::Seed { seed }) => regenerate(&config, seed).await,
+            Some(Command::Seed) => regenerate(&config).await,
             Some(Command::Import { dump }) => import(&config, &dump).await,
             Some(Command::Export { dump }) => export(&config, &dump).await,
             Some(Command::Setup { queue }) => setup(&config, &queue).await,
@@ -169,9 +172,8 @@ impl Cli {
                 render(&config, &format!("{path}?{}", query.finish()), &out).await
             }
             Some(Command::Openapi) => {
-                let backend = LandBackend::embedded(Arc::new(EmbeddedLand::in_memory(
-                    LandDataset::default(),
-                )));
+                let backend =
+                    LandBackend::new(Arc::new(EmbeddedLand::in_memory(LandDataset::default())));
                 let (_, doc) = backend.api(Arc::new(SystemClock));
                 println!("{}", doc.to_pretty_json()?);
                 Ok(())
@@ -180,31 +182,61 @@ impl Cli {
     }
 }
 
-async fn open_backend(config: &Config) -> Result<LandBackend, Box<dyn std::error::Error>> {
-    let fresh = config.table.is_none() && config.data_file.as_ref().is_some_and(|f| !f.exists());
-    let spinner = spinner(if fresh {
-        "first start: generating Genesis City and its marketplace"
-    } else {
-        "opening the data"
-    });
-    let backend = config.land_backend().await?;
-    spinner.finish_and_clear();
-    Ok(backend)
+/// The configuration of the local server and the operator commands: the
+/// deployed functions' `Config`, with the data file always set, plus the seed
+/// the embedded store is generated from when its file does not exist yet.
+struct Local {
+    config: Config,
+    seed: u64,
 }
 
-async fn serve(config: &Config, host: std::net::IpAddr, port: u16) -> CliResult {
+impl Local {
+    fn data_file(&self) -> &std::path::Path {
+        self.config
+            .data_file
+            .as_deref()
+            .unwrap_or(std::path::Path::new(".data/land.jsonl"))
+    }
+
+    /// The embedded store, generated (Genesis City and a marketplace) on the
+    /// first start.
+    fn embedded(&self) -> Result<Arc<EmbeddedLand>, Box<dyn std::error::Error>> {
+        let seed = self.seed;
+        Ok(Arc::new(EmbeddedLand::open(self.data_file(), || {
+            land_seed::genesis_city(seed)
+        })?))
+    }
+
+    async fn dynamo(&self) -> Option<DynamoLand> {
+        let table = self.config.table.as_ref()?;
+        let aws = platform::aws::sdk_config().await;
+        Some(DynamoLand::new(aws_sdk_dynamodb::Client::new(&aws), table))
+    }
+}
+
+async fn open_backend(local: &Local) -> Result<LandBackend, Box<dyn std::error::Error>> {
+    let store: Arc<dyn land::LandStore> = match local.dynamo().await {
+        Some(store) => Arc::new(store),
+        None => {
+            let spinner = spinner(if local.data_file().exists() {
+                "opening the data"
+            } else {
+                "first start: generating Genesis City and its marketplace"
+            });
+            let store = local.embedded()?;
+            spinner.finish_and_clear();
+            store
+        }
+    };
+    Ok(LandBackend::new(store).with_png_cache(local.config.png_cache().await))
+}
+
+async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
     let started = Instant::now();
     let backend = open_backend(config).await?;
-    let store = match &config.table {
+    let store = match &config.config.table {
         Some(table) => format!("dynamodb table {table}"),
-        None => format!(
-            "embedded file {}",
-            config
-                .data_file
-                .as_ref()
-                .map(|f| f.display().to_string())
-                .unwrap_or_default()
-        ),
+        None => format!("embedded file {}", config.data_file().display()),
     };
     tracing::info!(%store, version = %backend.data_version().await?, elapsed_ms = started.elapsed().as_millis() as u64, "store ready");
     let app = crate::server_router(&backend, Arc::new(SystemClock));
@@ -223,51 +255,43 @@ async fn serve(config: &Config, host: std::net::IpAddr, port: u16) -> CliResult 
 
 /// Writes records to the configured store, with a progress bar for DynamoDB.
 async fn write(
-    config: &Config,
+    config: &Local,
     records: Vec<Record>,
 ) -> Result<(usize, String), Box<dyn std::error::Error>> {
-    match open_backend(config).await?.store {
-        LandStores::Embedded(store) => {
-            let spinner = spinner("writing");
-            let count = store.import(records)?;
-            spinner.finish_and_clear();
-            Ok((count, store.data_version()))
-        }
-        LandStores::Dynamo(store) => {
-            let bar = ProgressBar::new(0).with_style(
-                ProgressStyle::with_template(
-                    "writing items [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
-                )?
-                .progress_chars("=> "),
-            );
-            let progress = |done: u64, total: u64| {
-                bar.set_length(total);
-                bar.set_position(done);
-            };
-            let report = store.import(records, &progress).await?;
-            bar.finish_and_clear();
-            println!(
-                "{} items written to table {}",
-                report.items_written,
-                store.table()
-            );
-            Ok((report.records, report.version))
-        }
-    }
+    let Some(store) = config.dynamo().await else {
+        let store = config.embedded()?;
+        let spinner = spinner("writing");
+        let count = store.import(records)?;
+        spinner.finish_and_clear();
+        return Ok((count, store.data_version()));
+    };
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("writing items [{bar:40}] {pos}/{len} ({per_sec}, {eta})")?
+            .progress_chars("=> "),
+    );
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let report = store.import(records, &progress).await?;
+    bar.finish_and_clear();
+    println!(
+        "{} items written to table {}",
+        report.items_written,
+        store.table()
+    );
+    Ok((report.records, report.version))
 }
 
-async fn regenerate(config: &Config, seed: u64) -> CliResult {
+async fn regenerate(config: &Local) -> CliResult {
     let started = Instant::now();
+    let seed = config.seed;
     let spinner = spinner("generating Genesis City and its marketplace");
-    let data = seed::genesis_city(seed);
+    let data = land_seed::genesis_city(seed);
     spinner.finish_and_clear();
-    let (count, version) = match &config.table {
+    let (count, version) = match &config.config.table {
         None => {
-            let file = config
-                .data_file
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(".data/land.jsonl"));
-            let store = EmbeddedLand::open(&file, LandDataset::default)?;
+            let store = EmbeddedLand::open(config.data_file(), LandDataset::default)?;
             store.replace(data)?;
             (store.dataset().record_count(), store.data_version())
         }
@@ -280,7 +304,7 @@ async fn regenerate(config: &Config, seed: u64) -> CliResult {
     Ok(())
 }
 
-async fn import(config: &Config, dump: &PathBuf) -> CliResult {
+async fn import(config: &Local, dump: &PathBuf) -> CliResult {
     let started = Instant::now();
     let file = File::open(dump).map_err(|e| format!("{}: {e}", dump.display()))?;
     let bar = ProgressBar::new(file.metadata()?.len()).with_style(
@@ -306,11 +330,11 @@ async fn import(config: &Config, dump: &PathBuf) -> CliResult {
     Ok(())
 }
 
-async fn export(config: &Config, dump: &PathBuf) -> CliResult {
-    if config.table.is_some() {
+async fn export(config: &Local, dump: &PathBuf) -> CliResult {
+    if config.config.table.is_some() {
         return Err("export reads the embedded store; unset LAND_TABLE".into());
     }
-    let store = config.embedded_store()?;
+    let store = config.embedded()?;
     let mut out = BufWriter::new(File::create(dump)?);
     let data = store.dataset();
     data.write_jsonl(&mut out)?;
@@ -323,22 +347,23 @@ async fn export(config: &Config, dump: &PathBuf) -> CliResult {
     Ok(())
 }
 
-async fn setup(config: &Config, queue: &str) -> CliResult {
+async fn setup(config: &Local, queue: &str) -> CliResult {
+    let config = &config.config;
     let table = config
         .table
         .as_deref()
         .ok_or("setup needs LAND_TABLE (and AWS_ENDPOINT_URL for an emulator)")?;
-    let aws = aws_config::load_from_env().await;
+    let aws = platform::aws::sdk_config().await;
     let created =
-        shared::store::dynamo::create_table(&aws_sdk_dynamodb::Client::new(&aws), table).await?;
+        land::store::dynamo::create_table(&aws_sdk_dynamodb::Client::new(&aws), table).await?;
     println!(
         "table {table}: {}",
         if created { "created" } else { "already there" }
     );
-    let url = shared::queue::create_queue(&aws_sdk_sqs::Client::new(&aws), queue).await?;
+    let url = rewards::queue::create_queue(&aws_sdk_sqs::Client::new(&aws), queue).await?;
     println!("queue {queue}: {url}");
     if let Some(bucket) = &config.map_cache_bucket {
-        shared::map::cache::create_bucket(&S3Cache::client(&aws), bucket).await?;
+        land::map::cache::create_bucket(&S3Cache::client(&aws), bucket).await?;
         println!("bucket {bucket}: ready");
     }
     Ok(())
@@ -346,7 +371,7 @@ async fn setup(config: &Config, queue: &str) -> CliResult {
 
 /// Renders through the same route a client calls, so parameters, limits and
 /// pixels are the API's own.
-async fn render(config: &Config, uri: &str, out: &PathBuf) -> CliResult {
+async fn render(config: &Local, uri: &str, out: &PathBuf) -> CliResult {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 

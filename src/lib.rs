@@ -1,4 +1,4 @@
-//! The local server and operator commands around the `shared` library.
+//! The local server and operator commands around the `land` (and, from Step 5, `rewards`) libraries.
 
 pub mod cli;
 
@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
-use shared::app::LandBackend;
-use shared::domain::clock::Clock;
+use land::LandBackend;
+use platform::clock::Clock;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// Every route family plus `/openapi.json` and the `/docs` page (served from

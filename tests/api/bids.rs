@@ -1,12 +1,10 @@
 //! `/v1/bids...`, bids on parcels and estates, and bid assets.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{dataset, get};
-use shared::domain::bid::BidStatus;
-use shared::domain::publication::AssetType;
+use crate::common::{dataset, get};
+use land::domain::bid::BidStatus;
+use land::domain::publication::AssetType;
 
 const BOOKKEEPING: [&str; 5] = [
     "block_number",

@@ -1,8 +1,6 @@
 //! `/v1/districts`, `/v1/districts/{id}`, `/v1/addresses/{address}/contributions`.
 
-mod common;
-
-use common::get;
+use crate::common::get;
 
 #[tokio::test]
 async fn all_42_districts_with_the_reference_fields() {

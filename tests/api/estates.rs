@@ -1,11 +1,9 @@
 //! `/v1/estates...` and `/v1/addresses/{address}/estates`.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{NOW, dataset, get, ids};
-use shared::domain::publication::{AssetType, StatusFilter};
+use crate::common::{NOW, dataset, get, ids};
+use land::domain::publication::{AssetType, StatusFilter};
 
 fn listed(status: StatusFilter) -> BTreeSet<String> {
     let dissolved: BTreeSet<&str> = dataset()

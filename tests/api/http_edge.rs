@@ -1,10 +1,8 @@
 //! What every route shares: envelopes, unknown routes, methods, CORS,
 //! request ids, the OpenAPI description and the docs page.
 
-mod common;
-
+use crate::common::{app, get, send};
 use axum::body::Body;
-use common::{app, get, send};
 use http::Request;
 
 #[tokio::test]

@@ -1,18 +1,16 @@
 //! The PNG cache adapters serve hits, and a data change makes a new picture
 //! under a new ETag. Each test runs its own in-memory city.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::png::{fetch, find, hex_at};
+use crate::common::{NOW, aws, dataset};
 use bytes::Bytes;
-use common::png::{fetch, find, hex_at};
-use common::{NOW, aws, dataset};
-use shared::app::LandBackend;
-use shared::domain::clock::FixedClock;
-use shared::map::cache::{FolderCache, PngCache, S3Cache, create_bucket};
-use shared::store::Record;
-use shared::store::embedded::EmbeddedLand;
+use land::app::LandBackend;
+use land::map::cache::{FolderCache, PngCache, S3Cache, create_bucket};
+use land::store::Record;
+use land::store::embedded::EmbeddedLand;
+use platform::clock::FixedClock;
 
 const URI: &str = "/v1/map.png?width=100&height=100&size=10&center=-40,60";
 
@@ -21,7 +19,7 @@ fn own_city() -> Arc<EmbeddedLand> {
 }
 
 fn router(store: Arc<EmbeddedLand>, cache: Arc<dyn PngCache>) -> axum::Router {
-    let backend = LandBackend::embedded(store).with_png_cache(cache);
+    let backend = LandBackend::new(store).with_png_cache(cache);
     genesis_api::server_router(&backend, Arc::new(FixedClock(NOW)))
 }
 
@@ -113,13 +111,13 @@ async fn a_data_change_makes_a_new_picture_and_etag() {
     let store = own_city();
     let app = router(
         store.clone(),
-        Arc::new(shared::map::cache::MemoryCache::new(1 << 20)),
+        Arc::new(land::map::cache::MemoryCache::new(1 << 20)),
     );
     let at = find(|p| p.owner.is_none() && p.district_id.is_none() && p.x > -100);
     let uri = format!("/v1/map.png?width=100&height=100&size=10&center={at}");
     let before = fetch(&app, &uri, None).await;
     assert_eq!(hex_at(&before.pixmap(), 50, 50), "#09080a");
-    let mut parcel = common::png::parcel_at(at).clone();
+    let mut parcel = crate::common::png::parcel_at(at).clone();
     parcel.owner = Some("0x00000000000000000000000000000000000000aa".into());
     parcel.publication = None;
     store.import([Record::Parcel(parcel)]).unwrap();

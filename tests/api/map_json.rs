@@ -1,8 +1,6 @@
 //! `/v1/map?nw=&se=`.
 
-mod common;
-
-use common::{dataset, get, ids};
+use crate::common::{dataset, get, ids};
 
 #[tokio::test]
 async fn the_reference_example_has_441_parcels() {

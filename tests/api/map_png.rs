@@ -2,14 +2,12 @@
 //! decoded pictures checked pixel by pixel against the data, the limits, and
 //! HTTP caching.
 
-mod common;
-
-use common::png::{fetch, find, find_pair, hex_at, parcel_at};
-use common::{app, dataset};
-use shared::domain::coords::Coord;
-use shared::domain::parcel::Parcel;
-use shared::domain::proximity::{PLAZA_DISTRICT_ID, ROAD_DISTRICT_ID};
-use shared::domain::publication::PublicationStatus;
+use crate::common::png::{fetch, find, find_pair, hex_at, parcel_at};
+use crate::common::{app, dataset};
+use land::domain::coords::Coord;
+use land::domain::parcel::Parcel;
+use land::domain::proximity::{PLAZA_DISTRICT_ID, ROAD_DISTRICT_ID};
+use land::domain::publication::PublicationStatus;
 
 const DISTRICT: &str = "#5054d4";
 const ROAD: &str = "#716c7a";
@@ -309,7 +307,7 @@ async fn same_request_same_bytes_and_304_on_its_etag() {
             .contains("max-age")
     );
     // A fresh router (no cache shared with the first) draws the same bytes.
-    let again = fetch(&common::app().await, uri, None).await;
+    let again = fetch(&crate::common::app().await, uri, None).await;
     assert_eq!(again.bytes, first.bytes);
     assert_eq!(again.etag(), etag);
     // Parameters in another order or spelling are the same picture.

@@ -2,15 +2,13 @@
 //! version (merged with what the table held), read back in one Query, and the
 //! previous version's removed.
 
-mod common;
-
-use common::aws;
-use shared::domain::coords::Coord;
-use shared::domain::map::{TileIndex, TileKind};
-use shared::domain::parcel::Parcel;
-use shared::map::MapStore;
-use shared::store::Record;
-use shared::store::dynamo::{DynamoLand, create_table};
+use crate::common::aws;
+use land::domain::coords::Coord;
+use land::domain::map::{TileIndex, TileKind};
+use land::domain::parcel::Parcel;
+use land::map::MapStore;
+use land::store::Record;
+use land::store::dynamo::{DynamoLand, create_table};
 
 fn owned(x: i32, y: i32, estate: Option<&str>) -> Record {
     Record::Parcel(Parcel {

@@ -1,13 +1,11 @@
 //! `/v1/mortgages/{address}/parcels`, `/v1/addresses/{address}/mortgages`,
 //! `/v1/parcels/{x}/{y}/mortgages`.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{NOW, dataset, get};
-use shared::domain::mortgage::MortgageStatus;
-use shared::domain::publication::AssetType;
+use crate::common::{NOW, dataset, get};
+use land::domain::mortgage::MortgageStatus;
+use land::domain::publication::AssetType;
 
 #[tokio::test]
 async fn mortgages_of_a_borrower_with_every_status_filter() {

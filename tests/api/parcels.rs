@@ -1,12 +1,10 @@
 //! `/v1/parcels...` and `/v1/addresses/{address}/parcels`.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{NOW, dataset, get, ids};
+use crate::common::{NOW, dataset, get, ids};
+use land::domain::publication::{AssetType, PublicationStatus, StatusFilter};
 use serde_json::Value;
-use shared::domain::publication::{AssetType, PublicationStatus, StatusFilter};
 
 /// Parcels with at least one publication matching the filter, from the raw data.
 fn expected_listed(status: StatusFilter) -> BTreeSet<String> {

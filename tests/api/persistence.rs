@@ -2,9 +2,8 @@
 
 use std::io::Cursor;
 
-use shared::seed;
-use shared::store::embedded::EmbeddedLand;
-use shared::store::{LandDataset, Record};
+use land::store::embedded::EmbeddedLand;
+use land::store::{LandDataset, Record};
 
 fn temp_file(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("genesis-api-test-{}-{name}", std::process::id()));
@@ -15,7 +14,8 @@ fn temp_file(name: &str) -> std::path::PathBuf {
 #[test]
 fn data_survives_a_restart_unchanged() {
     let file = temp_file("restart");
-    let first = EmbeddedLand::open(&file, || seed::genesis_city(seed::DEFAULT_SEED)).unwrap();
+    let first =
+        EmbeddedLand::open(&file, || land_seed::genesis_city(land_seed::DEFAULT_SEED)).unwrap();
     let version = first.data_version();
     let data = first.dataset();
     drop(first);
@@ -29,7 +29,8 @@ fn data_survives_a_restart_unchanged() {
 #[test]
 fn imports_upsert_by_key_persist_and_change_the_version() {
     let file = temp_file("import");
-    let store = EmbeddedLand::open(&file, || seed::genesis_city(seed::DEFAULT_SEED)).unwrap();
+    let store =
+        EmbeddedLand::open(&file, || land_seed::genesis_city(land_seed::DEFAULT_SEED)).unwrap();
     let before = store.data_version();
     let mut parcel = store.dataset().parcels[0].clone();
     parcel.owner = Some("0x00000000000000000000000000000000000000aa".into());
@@ -63,7 +64,7 @@ fn a_bad_dump_line_is_named() {
 
 #[test]
 fn an_export_reimports_to_the_same_data() {
-    let data = seed::genesis_city(3);
+    let data = land_seed::genesis_city(3);
     let mut buffer = Vec::new();
     data.write_jsonl(&mut buffer).unwrap();
     let mut back = LandDataset::default();

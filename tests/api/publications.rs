@@ -1,9 +1,7 @@
 //! `/v1/parcels/{x}/{y}/publications` and `/v1/publications/{txHash}`.
 
-mod common;
-
-use common::{NOW, dataset, get};
-use shared::domain::publication::{AssetType, StatusFilter};
+use crate::common::{NOW, dataset, get};
+use land::domain::publication::{AssetType, StatusFilter};
 
 #[tokio::test]
 async fn every_publication_of_a_parcel_newest_first() {

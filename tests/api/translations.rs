@@ -1,8 +1,6 @@
 //! `/v1/translations/{locale}`.
 
-mod common;
-
-use common::get;
+use crate::common::get;
 
 #[tokio::test]
 async fn flat_translations_for_every_locale() {

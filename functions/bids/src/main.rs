@@ -2,15 +2,16 @@
 
 use std::sync::Arc;
 
-use shared::config::Config;
-use shared::domain::clock::SystemClock;
+use land::bids::{self, BidsState};
+use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init_lambda();
-    let backend = Config::from_env()?.land_backend().await?;
-    let router = backend
-        .lambda_router("bids", Arc::new(SystemClock))
-        .ok_or("unknown route family")?;
-    lambda_http::run(router).await
+    platform::telemetry::init_lambda();
+    let store = land::Config::from_env().store().await?;
+    let routes = bids::router(BidsState {
+        store,
+        clock: Arc::new(SystemClock),
+    });
+    lambda_http::run(land::app::lambda_router(routes)).await
 }

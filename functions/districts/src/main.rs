@@ -1,16 +1,12 @@
-//! The `districts` route family as a Lambda function behind API Gateway.
+//! The `districts` route family (with contributions) as a Lambda function
+//! behind API Gateway.
 
-use std::sync::Arc;
-
-use shared::config::Config;
-use shared::domain::clock::SystemClock;
+use land::districts::{self, DistrictsState};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init_lambda();
-    let backend = Config::from_env()?.land_backend().await?;
-    let router = backend
-        .lambda_router("districts", Arc::new(SystemClock))
-        .ok_or("unknown route family")?;
-    lambda_http::run(router).await
+    platform::telemetry::init_lambda();
+    let store = land::Config::from_env().store().await?;
+    let routes = districts::router(DistrictsState { store });
+    lambda_http::run(land::app::lambda_router(routes)).await
 }

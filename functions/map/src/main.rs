@@ -1,16 +1,16 @@
-//! The `map` route family as a Lambda function behind API Gateway.
+//! The `map` route family (JSON and PNG) as a Lambda function behind API
+//! Gateway; rendered pictures are cached in the configured bucket.
 
 use std::sync::Arc;
 
-use shared::config::Config;
-use shared::domain::clock::SystemClock;
+use land::map::{self, MapState};
+use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init_lambda();
-    let backend = Config::from_env()?.land_backend().await?;
-    let router = backend
-        .lambda_router("map", Arc::new(SystemClock))
-        .ok_or("unknown route family")?;
-    lambda_http::run(router).await
+    platform::telemetry::init_lambda();
+    let config = land::Config::from_env();
+    let store = config.store().await?;
+    let state = MapState::new(store, Arc::new(SystemClock), config.png_cache().await);
+    lambda_http::run(land::app::lambda_router(map::router(state))).await
 }

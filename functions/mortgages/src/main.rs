@@ -2,15 +2,16 @@
 
 use std::sync::Arc;
 
-use shared::config::Config;
-use shared::domain::clock::SystemClock;
+use land::mortgages::{self, MortgagesState};
+use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init_lambda();
-    let backend = Config::from_env()?.land_backend().await?;
-    let router = backend
-        .lambda_router("mortgages", Arc::new(SystemClock))
-        .ok_or("unknown route family")?;
-    lambda_http::run(router).await
+    platform::telemetry::init_lambda();
+    let store = land::Config::from_env().store().await?;
+    let routes = mortgages::router(MortgagesState {
+        store,
+        clock: Arc::new(SystemClock),
+    });
+    lambda_http::run(land::app::lambda_router(routes)).await
 }

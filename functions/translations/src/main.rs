@@ -1,16 +1,8 @@
 //! The `translations` route family as a Lambda function behind API Gateway.
-
-use std::sync::Arc;
-
-use shared::config::Config;
-use shared::domain::clock::SystemClock;
+//! The locales are compiled in: it needs no store.
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::telemetry::init_lambda();
-    let backend = Config::from_env()?.land_backend().await?;
-    let router = backend
-        .lambda_router("translations", Arc::new(SystemClock))
-        .ok_or("unknown route family")?;
-    lambda_http::run(router).await
+    platform::telemetry::init_lambda();
+    lambda_http::run(land::app::lambda_router(land::translations::router())).await
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::domain::coords::{Coord, PARCEL_COUNT};
-use crate::domain::district::{ContributionRow, District};
+use land::domain::coords::{Coord, PARCEL_COUNT};
+use land::domain::district::{ContributionRow, District};
 
 const DISTRICTS_JSON: &str = include_str!("../../../data/genesis-city/districts.json");
 const PROJECTS_SQL: &str = include_str!("../../../data/genesis-city/projects.20180105.sql");
@@ -177,7 +177,7 @@ pub fn contributions() -> Vec<ContributionRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::proximity::{PLAZA_DISTRICT_ID, ROAD_DISTRICT_ID};
+    use land::domain::proximity::{PLAZA_DISTRICT_ID, ROAD_DISTRICT_ID};
 
     #[test]
     fn all_42_districts_with_their_metadata() {

@@ -4,7 +4,7 @@
 pub mod genesis;
 pub mod market;
 
-use crate::store::LandDataset;
+use land::store::LandDataset;
 
 /// The seed of the default data set.
 pub const DEFAULT_SEED: u64 = 2018;
@@ -27,8 +27,8 @@ pub fn genesis_city(seed: u64) -> LandDataset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::coords::PARCEL_COUNT;
-    use crate::domain::publication::PublicationStatus;
+    use land::domain::coords::PARCEL_COUNT;
+    use land::domain::publication::PublicationStatus;
 
     #[test]
     fn the_same_seed_gives_the_same_data() {
@@ -75,7 +75,7 @@ mod tests {
         // Every estate parcel points back at its estate.
         for e in &data.estates {
             for xy in &e.data.parcels {
-                let p = &data.parcels[crate::domain::coords::Coord { x: xy.x, y: xy.y }.index()];
+                let p = &data.parcels[land::domain::coords::Coord { x: xy.x, y: xy.y }.index()];
                 assert_eq!(p.estate_id.as_deref(), Some(e.id.as_str()));
                 assert_eq!(p.owner.as_deref(), Some(e.owner.as_str()));
             }

@@ -10,13 +10,13 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::genesis::Layout;
-use crate::domain::bid::{Bid, BidStatus};
-use crate::domain::coords::{Coord, PARCEL_COUNT};
-use crate::domain::mortgage::{Mortgage, MortgageStatus};
-use crate::domain::parcel::{Estate, EstateData, Parcel, ParcelData, XY};
-use crate::domain::proximity;
-use crate::domain::publication::{AssetType, Publication, PublicationStatus};
-use crate::domain::token_id;
+use land::domain::bid::{Bid, BidStatus};
+use land::domain::coords::{Coord, PARCEL_COUNT};
+use land::domain::mortgage::{Mortgage, MortgageStatus};
+use land::domain::parcel::{Estate, EstateData, Parcel, ParcelData, XY};
+use land::domain::proximity;
+use land::domain::publication::{AssetType, Publication, PublicationStatus};
+use land::domain::token_id;
 
 pub const LAND_REGISTRY: &str = "0xf87e31492faf9a91b02ee0deaad50d51d56d5d4d";
 pub const ESTATE_REGISTRY: &str = "0x959e104e1a4db6317fa58f8295f586e1a978c297";

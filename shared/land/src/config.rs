@@ -1,30 +1,27 @@
 //! Configuration, read once from the environment into typed fields, and the
 //! adapters it selects: DynamoDB when `LAND_TABLE` is set (as in Lambda),
-//! else the embedded store.
+//! else the embedded store opened from `LAND_DATA_FILE`. With neither, a
+//! Lambda function stops at init: it never serves invented data.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::app::{LandBackend, LandStores};
+use platform::store::StoreError;
+
+use crate::app::LandStore;
 use crate::map::cache::{FolderCache, MemoryCache, PngCache, S3Cache, Tiered};
-use crate::seed;
-use crate::store::StoreError;
 use crate::store::dynamo::DynamoLand;
 use crate::store::embedded::EmbeddedLand;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
-    /// Where the embedded store persists (`LAND_DATA_FILE`); `None` keeps the
-    /// data in memory only.
+    /// The embedded store's JSON-lines file (`LAND_DATA_FILE`), e.g. a dump
+    /// written by `cargo run -- export`.
     pub data_file: Option<PathBuf>,
-    /// Seed of the generated marketplace (`LAND_SEED`).
-    pub seed: u64,
     /// The DynamoDB table of the LAND data (`LAND_TABLE`): set, the AWS
     /// adapters are used (endpoint and credentials from the usual AWS
     /// variables, `AWS_ENDPOINT_URL` included).
     pub table: Option<String>,
-    /// The reward queue (`REWARD_QUEUE_URL`).
-    pub reward_queue_url: Option<String>,
     /// The S3 bucket of rendered map PNGs (`MAP_CACHE_BUCKET`).
     pub map_cache_bucket: Option<String>,
     /// The folder of rendered map PNGs (`MAP_CACHE_DIR`) when there is no
@@ -34,131 +31,106 @@ pub struct Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{name} must be {expected}, got {value:?}")]
-    Invalid {
-        name: &'static str,
-        expected: &'static str,
-        value: String,
-    },
+    #[error(
+        "neither LAND_TABLE nor LAND_DATA_FILE is set: set LAND_TABLE to the DynamoDB table, \
+         or LAND_DATA_FILE to a dump written by `cargo run -- export`"
+    )]
+    NoStore,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            data_file: None,
-            seed: seed::DEFAULT_SEED,
-            table: None,
-            reward_queue_url: None,
-            map_cache_bucket: None,
-            map_cache_dir: None,
-        }
-    }
-}
+/// The in-process PNG cache when no folder or bucket is configured.
+const PNG_MEMORY_BYTES: usize = 64 << 20;
+/// Recent pictures a warm process keeps in front of the folder or bucket.
+const PNG_MEMORY_FRONT_BYTES: usize = 32 << 20;
 
 impl Config {
-    pub fn from_env() -> Result<Self, ConfigError> {
+    pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Reads from any source of variables (tests pass a map).
-    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    /// Reads from any source of variables (tests pass a map); blank values
+    /// count as unset.
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let seed = match set("LAND_SEED") {
-            Some(value) => value.parse().map_err(|_| ConfigError::Invalid {
-                name: "LAND_SEED",
-                expected: "an unsigned integer",
-                value,
-            })?,
-            None => seed::DEFAULT_SEED,
-        };
-        Ok(Self {
+        Self {
             data_file: set("LAND_DATA_FILE").map(PathBuf::from),
-            seed,
             table: set("LAND_TABLE"),
-            reward_queue_url: set("REWARD_QUEUE_URL"),
             map_cache_bucket: set("MAP_CACHE_BUCKET"),
             map_cache_dir: set("MAP_CACHE_DIR").map(PathBuf::from),
-        })
+        }
     }
 
-    /// The embedded LAND store: opened from (or first written to) the data
-    /// file, or generated in memory when there is none.
-    pub fn embedded_store(&self) -> Result<Arc<EmbeddedLand>, ConfigError> {
-        let seed = self.seed;
-        Ok(Arc::new(match &self.data_file {
-            Some(file) => EmbeddedLand::open(file, || seed::genesis_city(seed))?,
-            None => EmbeddedLand::in_memory(seed::genesis_city(seed)),
-        }))
-    }
-
-    /// The LAND store and PNG cache this configuration selects.
-    pub async fn land_backend(&self) -> Result<LandBackend, ConfigError> {
-        let aws = match (&self.table, &self.map_cache_bucket) {
-            (None, None) => None,
-            _ => Some(aws_config::load_from_env().await),
-        };
-        let store = match (&self.table, &aws) {
-            (Some(table), Some(aws)) => LandStores::Dynamo(Arc::new(DynamoLand::new(
-                aws_sdk_dynamodb::Client::new(aws),
+    /// The store a deployed function serves: the table, else the existing
+    /// data file, else an error (never generated data).
+    pub async fn store(&self) -> Result<Arc<dyn LandStore>, ConfigError> {
+        if let Some(table) = &self.table {
+            let aws = platform::aws::sdk_config().await;
+            return Ok(Arc::new(DynamoLand::new(
+                aws_sdk_dynamodb::Client::new(&aws),
                 table,
-            ))),
-            _ => LandStores::Embedded(self.embedded_store()?),
+            )));
+        }
+        match &self.data_file {
+            Some(file) => Ok(Arc::new(EmbeddedLand::open_existing(file)?)),
+            None => Err(ConfigError::NoStore),
+        }
+    }
+
+    /// The cache of rendered map PNGs: the bucket, else the folder, each
+    /// behind a memory front; else memory only.
+    pub async fn png_cache(&self) -> Arc<dyn PngCache> {
+        let back: Arc<dyn PngCache> = match (&self.map_cache_bucket, &self.map_cache_dir) {
+            (Some(bucket), _) => {
+                let aws = platform::aws::sdk_config().await;
+                Arc::new(S3Cache::new(S3Cache::client(&aws), bucket))
+            }
+            (None, Some(dir)) => Arc::new(FolderCache::new(dir)),
+            (None, None) => return Arc::new(MemoryCache::new(PNG_MEMORY_BYTES)),
         };
-        let back: Option<Arc<dyn PngCache>> =
-            match (&self.map_cache_bucket, &aws, &self.map_cache_dir) {
-                (Some(bucket), Some(aws), _) => {
-                    Some(Arc::new(S3Cache::new(S3Cache::client(aws), bucket)))
-                }
-                (_, _, Some(dir)) => Some(Arc::new(FolderCache::new(dir))),
-                _ => None,
-            };
-        let backend = LandBackend::new(store);
-        Ok(match back {
-            Some(back) => backend.with_png_cache(Arc::new(Tiered {
-                front: MemoryCache::new(PNG_MEMORY_FRONT_BYTES),
-                back,
-            })),
-            None => backend,
+        Arc::new(Tiered {
+            front: MemoryCache::new(PNG_MEMORY_FRONT_BYTES),
+            back,
         })
     }
 }
-
-/// Recent pictures a warm process keeps in front of the folder or bucket.
-const PNG_MEMORY_FRONT_BYTES: usize = 32 << 20;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn reads_variables_and_rejects_bad_ones() {
+    fn reads_variables_and_treats_blank_as_unset() {
         let config = Config::from_lookup(|n| match n {
-            "LAND_SEED" => Some("7".into()),
             "LAND_DATA_FILE" => Some("/tmp/x.jsonl".into()),
-            "LAND_TABLE" => Some("land".into()),
-            "REWARD_QUEUE_URL" => Some(" ".into()),
+            "LAND_TABLE" => Some(" ".into()),
             "MAP_CACHE_DIR" => Some(".data/map".into()),
             _ => None,
-        })
-        .unwrap();
+        });
         assert_eq!(
             config,
             Config {
                 data_file: Some("/tmp/x.jsonl".into()),
-                seed: 7,
-                table: Some("land".into()),
-                reward_queue_url: None,
+                table: None,
                 map_cache_bucket: None,
                 map_cache_dir: Some(".data/map".into()),
             }
         );
-        assert_eq!(Config::from_lookup(|_| None).unwrap(), Config::default());
-        let err = Config::from_lookup(|n| (n == "LAND_SEED").then(|| "x".into())).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "LAND_SEED must be an unsigned integer, got \"x\""
-        );
+        assert_eq!(Config::from_lookup(|_| None), Config::default());
+    }
+
+    #[tokio::test]
+    async fn a_function_without_a_store_stops_instead_of_inventing_data() {
+        let err = Config::default().store().await.err().unwrap();
+        assert!(matches!(err, ConfigError::NoStore), "{err}");
+        assert!(err.to_string().contains("LAND_TABLE"), "{err}");
+
+        let missing = Config {
+            data_file: Some("/nonexistent/land.jsonl".into()),
+            ..Config::default()
+        };
+        let err = missing.store().await.err().unwrap();
+        assert!(err.to_string().contains("does not exist"), "{err}");
     }
 }

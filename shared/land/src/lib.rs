@@ -1,7 +1,7 @@
-//! The LAND API (and, later, the Rewards API) as a library: the domain, the
-//! ports each route family needs, the adapters, and one axum router per
-//! route family. The Lambda entry points and the local server only wire
-//! these together.
+//! The LAND API as a library: the domain, one folder per route family (its
+//! handlers, its store port), the adapters of those ports, and the map.
+//! The Lambda entry points and the local server only wire these together.
+//! It knows nothing of the Rewards API.
 
 pub mod app;
 pub mod bids;
@@ -14,8 +14,8 @@ pub mod map;
 pub mod mortgages;
 pub mod parcels;
 pub mod publications;
-pub mod queue;
-pub mod seed;
 pub mod store;
-pub mod telemetry;
 pub mod translations;
+
+pub use app::{LandBackend, LandStore};
+pub use config::{Config, ConfigError};

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
-use shared::store::dynamo::{DynamoLand, create_table};
+use land::store::dynamo::{DynamoLand, create_table};
 
 use super::dataset;
 

@@ -2,7 +2,6 @@
 //! selected by `LAND_TEST_BACKEND` (`embedded`, the default, or `dynamodb`),
 //! both holding the default generated city, a clock stopped in 2026, and
 //! requests sent through the router as the server and Lambda send them.
-#![allow(dead_code)]
 
 pub mod aws;
 pub mod png;
@@ -13,12 +12,12 @@ use axum::Router;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
+use land::app::LandBackend;
+use platform::clock::FixedClock;
 use serde_json::Value;
-use shared::app::LandBackend;
-use shared::domain::clock::FixedClock;
-use shared::seed;
-use shared::store::LandDataset;
-use shared::store::embedded::EmbeddedLand;
+
+use land::store::LandDataset;
+use land::store::embedded::EmbeddedLand;
 use tower::ServiceExt;
 
 /// 2026-06-01T00:00:00Z: every generated open publication is clearly live or expired.
@@ -26,7 +25,7 @@ pub const NOW: i64 = 1_780_272_000_000;
 
 pub fn dataset() -> &'static LandDataset {
     static DATA: OnceLock<LandDataset> = OnceLock::new();
-    DATA.get_or_init(|| seed::genesis_city(seed::DEFAULT_SEED))
+    DATA.get_or_init(|| land_seed::genesis_city(land_seed::DEFAULT_SEED))
 }
 
 pub fn embedded() -> Arc<EmbeddedLand> {
@@ -40,8 +39,8 @@ pub fn embedded() -> Arc<EmbeddedLand> {
 /// its own runtime, and connections must not outlive it.
 pub async fn backend() -> LandBackend {
     match std::env::var("LAND_TEST_BACKEND").as_deref() {
-        Ok("dynamodb") => LandBackend::dynamo(Arc::new(aws::seeded_land().await)),
-        Ok("embedded") | Err(_) => LandBackend::embedded(embedded()),
+        Ok("dynamodb") => LandBackend::new(Arc::new(aws::seeded_land().await)),
+        Ok("embedded") | Err(_) => LandBackend::new(embedded()),
         Ok(other) => panic!("LAND_TEST_BACKEND={other}: expected embedded or dynamodb"),
     }
 }

@@ -7,10 +7,10 @@ use axum::Router;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use shared::domain::coords::Area;
-use shared::domain::coords::Coord;
-use shared::domain::parcel::Parcel;
-use shared::parcels::ParcelStore;
+use land::domain::coords::Area;
+use land::domain::coords::Coord;
+use land::domain::parcel::Parcel;
+use land::parcels::ParcelStore;
 use tiny_skia::Pixmap;
 use tower::ServiceExt;
 

@@ -9,7 +9,7 @@ pub use store::BidStore;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::clock::Clock;
+use platform::clock::Clock;
 
 #[derive(Clone)]
 pub struct BidsState {

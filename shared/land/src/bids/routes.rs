@@ -7,6 +7,7 @@ use crate::domain::address;
 use crate::domain::bid::{Bid, BidStatus};
 use crate::domain::parcel::Asset;
 use crate::domain::publication::AssetType;
+use crate::http::LandPath;
 use crate::http::{
     AddressParam, ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query,
 };

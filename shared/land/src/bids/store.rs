@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use crate::domain::bid::{Bid, BidStatus};
 use crate::domain::parcel::Asset;
 use crate::domain::publication::AssetType;
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 #[async_trait]
 pub trait BidStore: Send + Sync {

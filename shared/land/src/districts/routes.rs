@@ -2,6 +2,7 @@ use axum::extract::State;
 
 use super::DistrictsState;
 use crate::domain::district::{Contribution, District};
+use crate::http::LandPath;
 use crate::http::{AddressParam, ApiError, ApiResult, Data, Envelope, ErrorBody, PathParams};
 
 /// Every district of Genesis City.

@@ -2,7 +2,6 @@
 
 pub mod address;
 pub mod bid;
-pub mod clock;
 pub mod coords;
 pub mod district;
 pub mod listing;

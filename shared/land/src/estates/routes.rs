@@ -6,6 +6,7 @@ use super::EstatesState;
 use crate::domain::listing::{ListingQuery, SortBy, SortOrder};
 use crate::domain::parcel::Estate;
 use crate::domain::publication::StatusFilter;
+use crate::http::LandPath;
 use crate::http::{
     AddressParam, ApiError, ApiResult, Data, Envelope, ErrorBody, PathParams, Query, non_negative,
 };

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use crate::domain::listing::{ListingQuery, Page};
 use crate::domain::parcel::Estate;
 use crate::domain::publication::StatusFilter;
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 #[async_trait]
 pub trait EstateStore: Send + Sync {

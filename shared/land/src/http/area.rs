@@ -1,6 +1,7 @@
 //! The `nw`/`se` box parameters of `/parcels` and `/map`.
 
-use super::ApiError;
+use platform::http::ApiError;
+
 use crate::domain::coords::{Area, Coord, MAX_AREA_PARCELS};
 
 /// Parses the `nw`/`se` pair shared by `/parcels` and `/map`.

@@ -15,8 +15,10 @@ pub use tiles::TileIndexCache;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::clock::Clock;
+use crate::domain::map::ViewError;
+use crate::http::ApiError;
 use cache::PngCache;
+use platform::clock::Clock;
 
 #[derive(Clone)]
 pub struct MapState {
@@ -24,6 +26,29 @@ pub struct MapState {
     pub clock: Arc<dyn Clock>,
     pub tiles: Arc<TileIndexCache>,
     pub png_cache: Arc<dyn PngCache>,
+}
+
+impl MapState {
+    /// A fresh tile index, built on first use.
+    pub fn new(
+        store: Arc<dyn MapStore>,
+        clock: Arc<dyn Clock>,
+        png_cache: Arc<dyn PngCache>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            tiles: Arc::default(),
+            png_cache,
+        }
+    }
+}
+
+/// A map view out of range or over the parcel limit: the message names it.
+impl From<ViewError> for ApiError {
+    fn from(err: ViewError) -> Self {
+        ApiError::invalid(err.to_string())
+    }
 }
 
 pub fn router(state: MapState) -> OpenApiRouter {

@@ -15,6 +15,7 @@ use super::MapState;
 use super::cache::PngKey;
 use crate::domain::coords::Coord;
 use crate::domain::map::{MapView, TileIndex, render_png};
+use crate::http::LandPath;
 use crate::http::{ApiError, ErrorBody, PathParams, Query};
 
 /// The bytes of a PNG picture, as the OpenAPI description shows them.

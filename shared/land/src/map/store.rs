@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use crate::domain::coords::Area;
 use crate::domain::map::CityTiles;
 use crate::domain::parcel::{Estate, Parcel};
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 #[async_trait]
 pub trait MapStore: Send + Sync {

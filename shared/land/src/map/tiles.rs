@@ -9,7 +9,7 @@ use tokio::sync::Mutex;
 
 use super::MapStore;
 use crate::domain::map::TileIndex;
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 #[derive(Default)]
 pub struct TileIndexCache {

@@ -5,6 +5,7 @@ use utoipa::IntoParams;
 use super::MortgagesState;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::Parcel;
+use crate::http::LandPath;
 use crate::http::{
     AddressParam, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query,
 };

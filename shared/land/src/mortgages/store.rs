@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use crate::domain::coords::Coord;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::Parcel;
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 #[async_trait]
 pub trait MortgageStore: Send + Sync {

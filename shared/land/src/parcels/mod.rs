@@ -11,7 +11,7 @@ pub use store::ParcelStore;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::clock::Clock;
+use platform::clock::Clock;
 
 #[derive(Clone)]
 pub struct ParcelsState {

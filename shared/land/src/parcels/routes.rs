@@ -8,6 +8,7 @@ use crate::domain::listing::{ListingQuery, SortBy, SortOrder};
 use crate::domain::parcel::Parcel;
 use crate::domain::publication::StatusFilter;
 use crate::domain::token_id;
+use crate::http::LandPath;
 use crate::http::{
     AddressParam, ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query,
     non_negative, parse_area,

@@ -6,7 +6,7 @@ use crate::domain::coords::{Area, Coord};
 use crate::domain::listing::{ListingQuery, Page};
 use crate::domain::parcel::Parcel;
 use crate::domain::publication::StatusFilter;
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 /// Every parcel read carries its publication: the current one for single
 /// reads, the one matching the filter for listings.

@@ -10,7 +10,7 @@ pub use store::PublicationStore;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::clock::Clock;
+use platform::clock::Clock;
 
 #[derive(Clone)]
 pub struct PublicationsState {

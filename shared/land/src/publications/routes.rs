@@ -4,6 +4,7 @@ use utoipa::IntoParams;
 
 use super::PublicationsState;
 use crate::domain::publication::{AssetType, Publication, StatusFilter};
+use crate::http::LandPath;
 use crate::http::{ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query};
 
 #[derive(Debug, Deserialize, IntoParams)]

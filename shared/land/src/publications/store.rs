@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::domain::publication::{AssetType, Publication, StatusFilter};
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 #[async_trait]
 pub trait PublicationStore: Send + Sync {

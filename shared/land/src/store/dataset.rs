@@ -6,12 +6,12 @@ use std::io::{BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::StoreError;
 use crate::domain::bid::Bid;
 use crate::domain::district::{ContributionRow, District};
 use crate::domain::mortgage::Mortgage;
 use crate::domain::parcel::{Estate, Parcel};
 use crate::domain::publication::Publication;
+use platform::store::StoreError;
 
 /// One line of a dump: `{"kind": "parcel", ...the parcel's fields}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@ use crate::domain::translations;
 macro_rules! locale_file {
     ($name:literal) => {
         include_str!(concat!(
-            "../../../data/genesis-city/locales/",
+            "../../../../data/genesis-city/locales/",
             $name,
             ".json"
         ))

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::map::ViewError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -78,13 +77,6 @@ impl ApiError {
             Self::Store(StoreError::Unavailable(_)) => "store_unavailable",
             Self::Store(_) | Self::Internal(_) => "internal_error",
         }
-    }
-}
-
-/// A map view out of range or over the parcel limit: the message names it.
-impl From<ViewError> for ApiError {
-    fn from(err: ViewError) -> Self {
-        ApiError::invalid(err.to_string())
     }
 }
 

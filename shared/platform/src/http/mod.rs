@@ -1,16 +1,12 @@
 //! What every route family shares at the HTTP edge: the error type and
 //! envelopes, the query and path parsers, the common layers.
 
-mod area;
-mod docs;
 mod envelope;
 mod error;
 mod layers;
 mod path;
 mod query;
 
-pub use area::parse_area;
-pub use docs::{AddressParam, CoordParams};
 pub use envelope::{ApiResult, Data, Envelope};
 pub use error::{ApiError, ErrorBody};
 pub use layers::{finish, not_found_fallback};

@@ -1,4 +1,5 @@
-//! Path parameters, parsed with the API's own messages.
+//! Path parameters, parsed with the API's own messages. Families add their
+//! typed readers (coordinates, addresses, ids) on top of `text`.
 
 use std::collections::HashMap;
 
@@ -6,8 +7,6 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 
 use super::ApiError;
-use crate::domain::address;
-use crate::domain::coords::Coord;
 
 /// The named path parameters of the matched route.
 #[derive(Debug, Clone)]
@@ -20,17 +19,6 @@ impl PathParams {
             .get(name)
             .map(String::as_str)
             .ok_or_else(|| ApiError::missing(format!("Missing path parameter \"{name}\"")))
-    }
-
-    /// `{x}` and `{y}` as a parcel of the city.
-    pub fn coord(&self) -> Result<Coord, ApiError> {
-        Coord::from_parts(self.text("x")?, self.text("y")?)
-            .map_err(|e| ApiError::invalid(e.to_string()))
-    }
-
-    /// `{address}`, checked and lowercased.
-    pub fn address(&self) -> Result<String, ApiError> {
-        address::normalize(self.text("address")?).map_err(|e| ApiError::invalid(e.to_string()))
     }
 }
 

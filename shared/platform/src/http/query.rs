@@ -56,7 +56,14 @@ mod tests {
     #[allow(dead_code)]
     struct Params {
         limit: Option<u32>,
-        status: Option<crate::domain::publication::StatusFilter>,
+        status: Option<Status>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Status {
+        Open,
+        Sold,
     }
 
     #[test]

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::{Delivery, QueueError, RewardMessage, RewardQueue};
+use super::{Delivery, QueueError, Received, RewardMessage, RewardQueue};
 
 struct Entry {
     id: String,
@@ -95,13 +95,14 @@ impl RewardQueue for EmbeddedQueue {
         Ok(id)
     }
 
-    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Delivery>, QueueError> {
+    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Received>, QueueError> {
         let deadline = Instant::now() + wait;
         loop {
             let arrived = self.arrived.notified();
             let got = self.take(max);
             if !got.is_empty() || Instant::now() >= deadline {
-                return Ok(got);
+                // Typed on the way in: nothing here can be malformed.
+                return Ok(got.into_iter().map(Ok).collect());
             }
             // Wake on a new message, or re-check when a visibility may run out.
             let _ = tokio::time::timeout_at(
@@ -126,6 +127,11 @@ impl RewardQueue for EmbeddedQueue {
 mod tests {
     use super::*;
 
+    async fn receive(queue: &EmbeddedQueue, max: usize, wait: Duration) -> Vec<Delivery> {
+        let got = queue.receive(max, wait).await.unwrap();
+        got.into_iter().map(Result::unwrap).collect()
+    }
+
     fn message(n: u32) -> RewardMessage {
         RewardMessage {
             reward_id: format!("r{n}"),
@@ -138,17 +144,17 @@ mod tests {
         let queue = EmbeddedQueue::new(Duration::from_millis(100));
         queue.send(&message(1)).await.unwrap();
         queue.send(&message(2)).await.unwrap();
-        let got = queue.receive(10, Duration::ZERO).await.unwrap();
+        let got = receive(&queue, 10, Duration::ZERO).await;
         assert_eq!(
             got.iter().map(|d| d.message.clone()).collect::<Vec<_>>(),
             [message(1), message(2)]
         );
         queue.delete(&got[0].receipt).await.unwrap();
         assert!(
-            queue.receive(10, Duration::ZERO).await.unwrap().is_empty(),
+            receive(&queue, 10, Duration::ZERO).await.is_empty(),
             "hidden while in flight"
         );
-        let again = queue.receive(10, Duration::from_millis(500)).await.unwrap();
+        let again = receive(&queue, 10, Duration::from_millis(500)).await;
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].message, message(2));
         assert_eq!(again[0].receive_count, 2);
@@ -162,7 +168,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(30)).await;
             sender.send(&message(7)).await.unwrap();
         });
-        let got = queue.receive(1, Duration::from_secs(2)).await.unwrap();
+        let got = receive(&queue, 1, Duration::from_secs(2)).await;
         assert_eq!(got[0].message, message(7));
     }
 }

@@ -35,15 +35,29 @@ pub struct Delivery {
 pub enum QueueError {
     #[error("queue unavailable: {0}")]
     Unavailable(String),
-    #[error("malformed message {message_id}: {reason}")]
-    Malformed { message_id: String, reason: String },
 }
+
+/// A received message whose body is not a [`RewardMessage`]. It is reported
+/// on its own, so the good messages of its batch go on; left undeleted, it
+/// reaches the dead-letter queue after its receives run out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed message {message_id}: {reason}")]
+pub struct Malformed {
+    pub message_id: String,
+    pub receipt: String,
+    pub reason: String,
+    pub receive_count: u32,
+}
+
+/// One message of a receive batch: a reward to send, or a malformed body.
+pub type Received = Result<Delivery, Malformed>;
 
 #[async_trait]
 pub trait RewardQueue: Send + Sync {
     /// Enqueues a message; returns its id.
     async fn send(&self, message: &RewardMessage) -> Result<String, QueueError>;
     /// Up to `max` messages (at most 10), waiting up to `wait` for the first.
-    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Delivery>, QueueError>;
+    /// Each message is judged on its own: a malformed one never fails the batch.
+    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Received>, QueueError>;
     async fn delete(&self, receipt: &str) -> Result<(), QueueError>;
 }

@@ -7,7 +7,7 @@ use aws_sdk_sqs::Client;
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 
-use super::{Delivery, QueueError, RewardMessage, RewardQueue};
+use super::{Delivery, Malformed, QueueError, Received, RewardMessage, RewardQueue};
 
 /// Deliveries before a message goes to the dead-letter queue.
 pub const MAX_RECEIVES: u32 = 5;
@@ -67,6 +67,32 @@ pub async fn create_queue(client: &Client, name: &str) -> Result<String, QueueEr
         .ok_or_else(|| QueueError::Unavailable("no queue URL returned".into()))
 }
 
+/// One SQS message as a delivery, or as a malformed message of its own.
+fn judge(m: aws_sdk_sqs::types::Message) -> Received {
+    let message_id = m.message_id.clone().unwrap_or_default();
+    let receipt = m.receipt_handle.clone().unwrap_or_default();
+    let receive_count = m
+        .attributes
+        .as_ref()
+        .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1);
+    match serde_json::from_str(m.body().unwrap_or_default()) {
+        Ok(message) => Ok(Delivery {
+            message_id,
+            receipt,
+            message,
+            receive_count,
+        }),
+        Err(err) => Err(Malformed {
+            message_id,
+            receipt,
+            reason: err.to_string(),
+            receive_count,
+        }),
+    }
+}
+
 #[async_trait]
 impl RewardQueue for SqsQueue {
     async fn send(&self, message: &RewardMessage) -> Result<String, QueueError> {
@@ -83,7 +109,7 @@ impl RewardQueue for SqsQueue {
         Ok(out.message_id.unwrap_or_default())
     }
 
-    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Delivery>, QueueError> {
+    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Received>, QueueError> {
         let out = self
             .client
             .receive_message()
@@ -94,31 +120,12 @@ impl RewardQueue for SqsQueue {
             .send()
             .await
             .map_err(unavailable)?;
-        out.messages
+        Ok(out
+            .messages
             .unwrap_or_default()
             .into_iter()
-            .map(|m| {
-                let message_id = m.message_id.clone().unwrap_or_default();
-                let message = serde_json::from_str(m.body().unwrap_or_default()).map_err(|e| {
-                    QueueError::Malformed {
-                        message_id: message_id.clone(),
-                        reason: e.to_string(),
-                    }
-                })?;
-                let receive_count = m
-                    .attributes
-                    .as_ref()
-                    .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or(1);
-                Ok(Delivery {
-                    message_id,
-                    receipt: m.receipt_handle.unwrap_or_default(),
-                    message,
-                    receive_count,
-                })
-            })
-            .collect()
+            .map(judge)
+            .collect())
     }
 
     async fn delete(&self, receipt: &str) -> Result<(), QueueError> {

@@ -26,7 +26,7 @@ impl S3Cache {
 
     /// A client for `config`, path-style when an endpoint is set (emulators
     /// such as moto serve buckets on one host).
-    pub fn client(config: &aws_config::SdkConfig) -> Client {
+    pub fn client(config: &platform::aws::SdkConfig) -> Client {
         let path_style = config.endpoint_url().is_some();
         Client::from_conf(
             aws_sdk_s3::config::Builder::from(config)

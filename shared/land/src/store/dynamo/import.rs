@@ -7,13 +7,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use futures::{TryStreamExt, stream};
 
-use super::Item;
 use super::items;
-use super::{DynamoLand, MAX_RETRIES, backoff, keys, unavailable};
+use super::{DynamoLand, keys};
 use crate::domain::map::CityTiles;
 use crate::domain::parcel::{Estate, Parcel};
 use crate::domain::publication::{AssetType, Publication};
-use crate::store::{LandDataset, Record, StoreError, StoreResult};
+use platform::dynamo::{Item, MAX_RETRIES, Query, backoff, key, unavailable};
+use platform::store::{StoreError, StoreResult};
+
+use crate::store::{LandDataset, Record};
 
 /// Items per BatchWriteItem (the service's limit).
 const BATCH_WRITE: usize = 25;
@@ -56,6 +58,7 @@ impl DynamoLand {
     /// The data version stored with the data (`None` on an empty table).
     pub async fn stored_version(&self) -> StoreResult<Option<String>> {
         Ok(self
+            .table
             .get(keys::meta())
             .await?
             .and_then(|item| item.get("version")?.as_s().ok().cloned()))
@@ -105,7 +108,7 @@ impl DynamoLand {
                 .iter()
                 .filter_map(|(t, id)| keys::asset(*t, id))
                 .collect();
-            for item in self.batch_get(wanted).await? {
+            for item in self.table.batch_get(wanted).await? {
                 let old_pubs = merge_existing(
                     &item,
                     &mut parcels,
@@ -159,7 +162,7 @@ impl DynamoLand {
             }
         }
         for (pk, sk) in old_listings.difference(&new_listings) {
-            writes.push(delete(super::key(pk.clone(), sk.clone()))?);
+            writes.push(delete(key(pk.clone(), sk.clone()))?);
         }
         for (address, sk) in &new_links {
             writes.push(put(items::address_link(address, sk.clone()))?);
@@ -214,12 +217,13 @@ impl DynamoLand {
             .await?;
         if let Some(old) = previous.filter(|old| *old != version) {
             let stale = self
-                .query(super::Query::partition(keys::tiles(&old)))
+                .table
+                .query(Query::partition(keys::tiles(&old)))
                 .await?;
             let deletes = stale
                 .into_iter()
                 .filter_map(|item| {
-                    Some(super::key(
+                    Some(key(
                         item.get(keys::PK)?.as_s().ok()?.clone(),
                         item.get(keys::SK)?.as_s().ok()?.clone(),
                     ))
@@ -264,15 +268,16 @@ impl DynamoLand {
         let mut attempt = 0;
         while !batch.is_empty() {
             let out = self
-                .client
+                .table
+                .client()
                 .batch_write_item()
-                .request_items(&self.table, std::mem::take(&mut batch))
+                .request_items(self.table.name(), std::mem::take(&mut batch))
                 .send()
                 .await
                 .map_err(unavailable)?;
             batch = out
                 .unprocessed_items
-                .and_then(|mut u| u.remove(&self.table))
+                .and_then(|mut u| u.remove(self.table.name()))
                 .unwrap_or_default();
             if !batch.is_empty() {
                 attempt += 1;

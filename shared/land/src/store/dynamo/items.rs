@@ -8,13 +8,15 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Item, keys, s};
+use platform::dynamo::{Item, s};
+
+use super::keys;
 use crate::domain::bid::Bid;
 use crate::domain::district::{ContributionRow, District};
 use crate::domain::mortgage::Mortgage;
 use crate::domain::parcel::{Estate, Parcel};
 use crate::domain::publication::Publication;
-use crate::store::{StoreError, StoreResult};
+use platform::store::{StoreError, StoreResult};
 
 fn to_value<T: Serialize>(value: &T) -> StoreResult<AttributeValue> {
     serde_dynamo::to_attribute_value(value).map_err(|e| StoreError::Corrupt(e.to_string()))

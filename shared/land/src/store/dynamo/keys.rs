@@ -4,8 +4,7 @@
 use crate::domain::coords::{Coord, MIN};
 use crate::domain::publication::{AssetType, PublicationStatus};
 
-pub const PK: &str = "pk";
-pub const SK: &str = "sk";
+pub use platform::dynamo::{PK, SK};
 /// The record itself, as a map in the API's shape.
 pub const RECORD: &str = "rec";
 /// An asset's publications, newest first.

@@ -8,9 +8,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures::future::try_join_all;
 
-use super::Item;
 use super::items;
-use super::{DynamoLand, Query, keys};
+use super::{DynamoLand, keys};
 use crate::bids::BidStore;
 use crate::districts::DistrictStore;
 use crate::domain::bid::{Bid, BidStatus};
@@ -26,7 +25,8 @@ use crate::map::MapStore;
 use crate::mortgages::MortgageStore;
 use crate::parcels::ParcelStore;
 use crate::publications::PublicationStore;
-use crate::store::{StoreError, StoreResult};
+use platform::dynamo::{Item, Query};
+use platform::store::{StoreError, StoreResult};
 
 fn parcel_with_current(item: &Item, now_ms: i64) -> StoreResult<Parcel> {
     let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(item)?;
@@ -67,7 +67,12 @@ impl DynamoLand {
                 PublicationStatus::FingerprintChanged,
             )),
         };
-        self.query(query).await?.iter().map(items::record).collect()
+        self.table
+            .query(query)
+            .await?
+            .iter()
+            .map(items::record)
+            .collect()
     }
 
     /// One row per asset: its latest publication in the filter (as the
@@ -92,18 +97,21 @@ impl DynamoLand {
     }
 
     async fn parcels_at(&self, coords: impl IntoIterator<Item = Coord>) -> StoreResult<Vec<Item>> {
-        self.batch_get(coords.into_iter().map(keys::parcel).collect())
+        self.table
+            .batch_get(coords.into_iter().map(keys::parcel).collect())
             .await
     }
 
     async fn estates_by_id(&self, ids: impl IntoIterator<Item = String>) -> StoreResult<Vec<Item>> {
-        self.batch_get(ids.into_iter().map(|id| keys::estate(&id)).collect())
+        self.table
+            .batch_get(ids.into_iter().map(|id| keys::estate(&id)).collect())
             .await
     }
 
     /// The sort keys of an address's links with this prefix.
     async fn links(&self, address: &str, prefix: &str) -> StoreResult<Vec<String>> {
         let found = self
+            .table
             .query(Query::prefixed(keys::address(address), prefix))
             .await?;
         Ok(found
@@ -125,7 +133,7 @@ impl DynamoLand {
                 keys::parcel_row(area.min_y),
                 keys::parcel_row(area.max_y),
             );
-            self.query(query.newest_first())
+            self.table.query(query.newest_first())
         });
         Ok(try_join_all(columns).await?.into_iter().flatten().collect())
     }
@@ -135,7 +143,10 @@ impl DynamoLand {
     /// The tile facts the import stored for `version`; read from the parcels
     /// themselves (a Query per column) for data imported before they existed.
     pub(super) async fn city_tiles_of(&self, version: &str) -> StoreResult<CityTiles> {
-        let chunks = self.query(Query::partition(keys::tiles(version))).await?;
+        let chunks = self
+            .table
+            .query(Query::partition(keys::tiles(version)))
+            .await?;
         if !chunks.is_empty() {
             return CityTiles::from_bytes(&items::tiles_blob(&chunks)?)
                 .map_err(|e| StoreError::Corrupt(e.to_string()));
@@ -156,7 +167,8 @@ impl DynamoLand {
 #[async_trait]
 impl ParcelStore for DynamoLand {
     async fn parcel(&self, at: Coord, now_ms: i64) -> StoreResult<Option<Parcel>> {
-        self.get(keys::parcel(at))
+        self.table
+            .get(keys::parcel(at))
             .await?
             .map(|item| parcel_with_current(&item, now_ms))
             .transpose()
@@ -238,7 +250,8 @@ impl ParcelStore for DynamoLand {
 #[async_trait]
 impl EstateStore for DynamoLand {
     async fn estate(&self, id: &str, now_ms: i64) -> StoreResult<Option<Estate>> {
-        self.get(keys::estate(id))
+        self.table
+            .get(keys::estate(id))
             .await?
             .map(|item| estate_with_current(&item, now_ms))
             .transpose()
@@ -313,7 +326,8 @@ fn sorted_bids(found: Vec<Item>) -> StoreResult<Vec<Bid>> {
 #[async_trait]
 impl BidStore for DynamoLand {
     async fn bid(&self, id: &str) -> StoreResult<Option<Bid>> {
-        self.get(keys::bid(id))
+        self.table
+            .get(keys::bid(id))
             .await?
             .map(|item| items::record(&item))
             .transpose()
@@ -321,6 +335,7 @@ impl BidStore for DynamoLand {
 
     async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>> {
         let found = self
+            .table
             .query(Query::prefixed(keys::address(address), keys::BID_LINK))
             .await?;
         Ok(sorted_bids(found)?
@@ -337,6 +352,7 @@ impl BidStore for DynamoLand {
         bidder: Option<&str>,
     ) -> StoreResult<Vec<Bid>> {
         let found = self
+            .table
             .query(Query::partition(keys::bids_on(asset_type, asset_id)))
             .await?;
         Ok(sorted_bids(found)?
@@ -365,7 +381,7 @@ impl BidStore for DynamoLand {
             .filter_map(|(t, id)| keys::asset(*t, id))
             .collect();
         let mut by_key: HashMap<(String, String), Item> = HashMap::new();
-        for item in self.batch_get(keys).await? {
+        for item in self.table.batch_get(keys).await? {
             if let (Some(pk), Some(sk)) = (
                 item.get(keys::PK).and_then(|v| v.as_s().ok()),
                 item.get(keys::SK).and_then(|v| v.as_s().ok()),
@@ -405,7 +421,8 @@ impl MortgageStore for DynamoLand {
         status: Option<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>> {
         sorted_mortgages(
-            self.query(Query::partition(keys::borrower(borrower)))
+            self.table
+                .query(Query::partition(keys::borrower(borrower)))
                 .await?,
             status,
         )
@@ -417,7 +434,8 @@ impl MortgageStore for DynamoLand {
         status: Option<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>> {
         sorted_mortgages(
-            self.query(Query::partition(keys::mortgages_on(&parcel.id())))
+            self.table
+                .query(Query::partition(keys::mortgages_on(&parcel.id())))
                 .await?,
             status,
         )
@@ -447,7 +465,8 @@ impl MortgageStore for DynamoLand {
 #[async_trait]
 impl PublicationStore for DynamoLand {
     async fn publication(&self, tx_hash: &str) -> StoreResult<Option<Publication>> {
-        self.get(keys::publication(tx_hash))
+        self.table
+            .get(keys::publication(tx_hash))
             .await?
             .map(|item| items::record(&item))
             .transpose()
@@ -463,7 +482,7 @@ impl PublicationStore for DynamoLand {
         let Some(key) = keys::asset(asset_type, asset_id) else {
             return Ok(Vec::new());
         };
-        let Some(item) = self.get(key).await? else {
+        let Some(item) = self.table.get(key).await? else {
             return Ok(Vec::new());
         };
         let pubs: Vec<Publication> = if item.contains_key(keys::PUBLICATIONS) {
@@ -481,7 +500,8 @@ impl PublicationStore for DynamoLand {
 #[async_trait]
 impl DistrictStore for DynamoLand {
     async fn districts(&self) -> StoreResult<Vec<District>> {
-        self.query(Query::partition(keys::DISTRICTS))
+        self.table
+            .query(Query::partition(keys::DISTRICTS))
             .await?
             .iter()
             .map(items::record)
@@ -489,7 +509,8 @@ impl DistrictStore for DynamoLand {
     }
 
     async fn district(&self, id: &str) -> StoreResult<Option<District>> {
-        self.get((keys::DISTRICTS.to_string(), id.to_string()))
+        self.table
+            .get((keys::DISTRICTS.to_string(), id.to_string()))
             .await?
             .map(|item| items::record(&item))
             .transpose()
@@ -497,6 +518,7 @@ impl DistrictStore for DynamoLand {
 
     async fn contributions_of(&self, address: &str) -> StoreResult<Vec<Contribution>> {
         let rows: Vec<ContributionRow> = self
+            .table
             .query(Query::prefixed(keys::address(address), keys::CONTRIBUTION))
             .await?
             .iter()

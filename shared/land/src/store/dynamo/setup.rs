@@ -9,8 +9,10 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TableStatus,
 };
 
-use super::{keys, unavailable};
-use crate::store::{StoreError, StoreResult};
+use platform::dynamo::unavailable;
+
+use super::keys;
+use platform::store::{StoreError, StoreResult};
 
 fn attribute(name: &str, kind: ScalarAttributeType) -> StoreResult<AttributeDefinition> {
     AttributeDefinition::builder()

@@ -12,7 +12,9 @@ use std::sync::{Arc, RwLock};
 
 use index::LandIndex;
 
-use super::{LandDataset, Record, StoreError, StoreResult};
+use platform::store::{StoreError, StoreResult};
+
+use super::{LandDataset, Record};
 
 pub struct EmbeddedLand {
     file: Option<PathBuf>,
@@ -55,22 +57,35 @@ impl EmbeddedLand {
     ) -> StoreResult<Self> {
         let file = file.as_ref().to_path_buf();
         let data = if file.exists() {
-            let reader = BufReader::new(File::open(&file)?);
-            let mut data = LandDataset::default();
-            data.upsert(LandDataset::read_jsonl(reader).map_err(|e| match e {
-                StoreError::Corrupt(m) => StoreError::Corrupt(format!("{}: {m}", file.display())),
-                other => other,
-            })?);
-            data
+            read(&file)?
         } else {
             let data = initial().canonical();
             write_atomically(&file, &data)?;
             data
         };
-        Ok(Self {
+        Ok(Self::persisted(file, data))
+    }
+
+    /// Opens a dump that must already exist (a Lambda function's
+    /// `LAND_DATA_FILE`): a missing file is a misconfiguration, and nothing
+    /// is ever generated in its place.
+    pub fn open_existing(file: impl AsRef<Path>) -> StoreResult<Self> {
+        let file = file.as_ref().to_path_buf();
+        if !file.is_file() {
+            return Err(StoreError::NotConfigured(format!(
+                "LAND_DATA_FILE {} does not exist (write one with `cargo run -- export`)",
+                file.display()
+            )));
+        }
+        let data = read(&file)?;
+        Ok(Self::persisted(file, data))
+    }
+
+    fn persisted(file: PathBuf, data: LandDataset) -> Self {
+        Self {
             file: Some(file),
             state: RwLock::new(Arc::new(Snapshot::new(data))),
-        })
+        }
     }
 
     fn snapshot(&self) -> Arc<Snapshot> {
@@ -105,6 +120,16 @@ impl EmbeddedLand {
         self.replace(data)?;
         Ok(count)
     }
+}
+
+fn read(file: &Path) -> StoreResult<LandDataset> {
+    let reader = BufReader::new(File::open(file)?);
+    let mut data = LandDataset::default();
+    data.upsert(LandDataset::read_jsonl(reader).map_err(|e| match e {
+        StoreError::Corrupt(m) => StoreError::Corrupt(format!("{}: {m}", file.display())),
+        other => other,
+    })?);
+    Ok(data)
 }
 
 fn write_atomically(file: &Path, data: &LandDataset) -> StoreResult<()> {

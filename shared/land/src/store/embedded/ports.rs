@@ -21,7 +21,7 @@ use crate::map::MapStore;
 use crate::mortgages::MortgageStore;
 use crate::parcels::ParcelStore;
 use crate::publications::PublicationStore;
-use crate::store::StoreResult;
+use platform::store::StoreResult;
 
 fn parcels_in(index: &LandIndex, area: Area, now_ms: i64) -> Vec<Parcel> {
     area.coords()

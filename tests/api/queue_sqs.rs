@@ -1,12 +1,11 @@
 //! The reward queue's SQS adapter against the emulator: the same round trip
 //! the in-process queue's unit tests make.
 
-mod common;
-
 use std::time::Duration;
 
-use common::aws;
-use shared::queue::{RewardMessage, RewardQueue, SqsQueue, create_queue};
+use rewards::queue::{Delivery, RewardMessage, RewardQueue, SqsQueue, create_queue};
+
+use crate::common::aws;
 
 #[tokio::test]
 async fn send_receive_delete_round_trip() {
@@ -33,7 +32,8 @@ async fn send_receive_delete_round_trip() {
 
     let mut received = Vec::new();
     for _ in 0..5 {
-        received.extend(queue.receive(10, Duration::from_secs(1)).await.unwrap());
+        let batch = queue.receive(10, Duration::from_secs(1)).await.unwrap();
+        received.extend(batch.into_iter().map(Result::unwrap));
         if received.len() == 2 {
             break;
         }
@@ -65,11 +65,17 @@ async fn send_receive_delete_round_trip() {
 }
 
 #[tokio::test]
-async fn a_malformed_message_is_reported_not_dropped() {
+async fn a_malformed_message_is_reported_alone_and_its_batch_goes_on() {
     let client = aws_sdk_sqs::Client::new(&aws::sdk_config().await);
     let url = create_queue(&client, &format!("rewards-bad-{}", std::process::id()))
         .await
         .unwrap();
+    let queue = SqsQueue::new(client.clone(), url.clone());
+    let good = RewardMessage {
+        reward_id: "r-good".into(),
+        campaign_id: "c-1".into(),
+    };
+    queue.send(&good).await.unwrap();
     client
         .send_message()
         .queue_url(&url)
@@ -77,7 +83,27 @@ async fn a_malformed_message_is_reported_not_dropped() {
         .send()
         .await
         .unwrap();
-    let queue = SqsQueue::new(client, url);
-    let err = queue.receive(1, Duration::from_secs(1)).await.unwrap_err();
-    assert!(err.to_string().contains("malformed message"), "{err}");
+    let mut delivered: Vec<Delivery> = Vec::new();
+    let mut malformed = Vec::new();
+    for _ in 0..5 {
+        for received in queue.receive(10, Duration::from_secs(1)).await.unwrap() {
+            match received {
+                Ok(delivery) => delivered.push(delivery),
+                Err(bad) => malformed.push(bad),
+            }
+        }
+        if delivered.len() + malformed.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(delivered.len(), 1, "the good message is delivered");
+    assert_eq!(delivered[0].message, good);
+    assert_eq!(malformed.len(), 1, "the bad one is reported on its own");
+    assert!(!malformed[0].message_id.is_empty());
+    assert!(!malformed[0].receipt.is_empty());
+    assert!(
+        malformed[0].to_string().contains("malformed message"),
+        "{}",
+        malformed[0]
+    );
 }

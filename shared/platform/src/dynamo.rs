@@ -1,0 +1,253 @@
+//! Generic DynamoDB helpers for single-table designs keyed by `pk`/`sk`:
+//! strongly consistent gets, paged queries, batch gets that retry
+//! unprocessed keys with backoff, and a small query builder. No family's
+//! item layout lives here.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+
+use crate::store::{StoreError, StoreResult};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// The partition key attribute.
+pub const PK: &str = "pk";
+/// The sort key attribute.
+pub const SK: &str = "sk";
+/// At most this many keys per BatchGetItem (the service's limit).
+pub const BATCH_GET: usize = 100;
+/// Retries of unprocessed keys or items before giving up.
+pub const MAX_RETRIES: u32 = 8;
+
+/// Any SDK failure as a 503-mapped store error, with the service's detail.
+pub fn unavailable<E, R>(err: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    StoreError::Unavailable(DisplayErrorContext(err).to_string())
+}
+
+/// A string attribute.
+pub fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+/// The key of one item.
+pub fn key(pk: String, sk: String) -> Item {
+    HashMap::from([(PK.to_string(), s(pk)), (SK.to_string(), s(sk))])
+}
+
+/// Exponential backoff for throttled or unprocessed work: 50 ms, 100 ms, ...
+pub async fn backoff(attempt: u32) {
+    tokio::time::sleep(Duration::from_millis(50 << attempt.min(6))).await;
+}
+
+/// One table and the client that reads it.
+#[derive(Clone, Debug)]
+pub struct Table {
+    client: Client,
+    name: String,
+}
+
+impl Table {
+    pub fn new(client: Client, name: impl Into<String>) -> Self {
+        Self {
+            client,
+            name: name.into(),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// One item by key, strongly consistent.
+    pub async fn get(&self, (pk, sk): (String, String)) -> StoreResult<Option<Item>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.name)
+            .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(out.item)
+    }
+
+    /// Every item of a Query, following pages.
+    pub async fn query(&self, query: Query<'_>) -> StoreResult<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.name)
+                .key_condition_expression(query.condition)
+                .scan_index_forward(query.forward)
+                .consistent_read(true)
+                .set_exclusive_start_key(start);
+            for (name, value) in &query.values {
+                request = request.expression_attribute_values(*name, value.clone());
+            }
+            let out = request.send().await.map_err(unavailable)?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => return Ok(items),
+            }
+        }
+    }
+
+    /// Fetches many items by key, in the order of `wanted` (missing ones
+    /// skipped, a key asked twice answered once).
+    pub async fn batch_get(&self, wanted: Vec<(String, String)>) -> StoreResult<Vec<Item>> {
+        let unique = distinct(&wanted);
+        let mut found: HashMap<(String, String), Item> = HashMap::new();
+        for chunk in unique.chunks(BATCH_GET) {
+            let mut pending: Vec<Item> = chunk
+                .iter()
+                .map(|&(pk, sk)| key(pk.clone(), sk.clone()))
+                .collect();
+            let mut attempt = 0;
+            while !pending.is_empty() {
+                let request = KeysAndAttributes::builder()
+                    .consistent_read(true)
+                    .set_keys(Some(std::mem::take(&mut pending)))
+                    .build()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.name, request)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                for item in out
+                    .responses
+                    .and_then(|mut r| r.remove(&self.name))
+                    .unwrap_or_default()
+                {
+                    if let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) =
+                        (item.get(PK), item.get(SK))
+                    {
+                        found.insert((pk.clone(), sk.clone()), item);
+                    }
+                }
+                pending = out
+                    .unprocessed_keys
+                    .and_then(|mut u| u.remove(&self.name))
+                    .map(|k| k.keys)
+                    .unwrap_or_default();
+                if !pending.is_empty() {
+                    attempt += 1;
+                    if attempt > MAX_RETRIES {
+                        return Err(StoreError::Unavailable(
+                            "BatchGetItem kept returning unprocessed keys".into(),
+                        ));
+                    }
+                    backoff(attempt).await;
+                }
+            }
+        }
+        Ok(wanted
+            .into_iter()
+            .filter_map(|k| found.remove(&k))
+            .collect())
+    }
+}
+
+/// The keys of `wanted` without repeats, first occurrence first: DynamoDB
+/// refuses a BatchGetItem that names one key twice.
+fn distinct(wanted: &[(String, String)]) -> Vec<&(String, String)> {
+    let mut seen = HashSet::with_capacity(wanted.len());
+    wanted.iter().filter(|k| seen.insert(*k)).collect()
+}
+
+/// A Query on a table's primary key.
+pub struct Query<'a> {
+    condition: &'a str,
+    forward: bool,
+    values: Vec<(&'a str, AttributeValue)>,
+}
+
+impl<'a> Query<'a> {
+    fn new(condition: &'a str, values: Vec<(&'a str, AttributeValue)>) -> Self {
+        Self {
+            condition,
+            forward: true,
+            values,
+        }
+    }
+
+    /// `pk = :pk`.
+    pub fn partition(pk: impl Into<String>) -> Self {
+        Self::new("pk = :pk", vec![(":pk", s(pk))])
+    }
+
+    /// `pk = :pk AND begins_with(sk, :prefix)`.
+    pub fn prefixed(pk: impl Into<String>, prefix: &str) -> Self {
+        Self::new(
+            "pk = :pk AND begins_with(sk, :prefix)",
+            vec![(":pk", s(pk)), (":prefix", s(prefix))],
+        )
+    }
+
+    /// `pk = :pk AND sk BETWEEN :low AND :high`.
+    pub fn between(pk: impl Into<String>, low: String, high: String) -> Self {
+        Self::new(
+            "pk = :pk AND sk BETWEEN :low AND :high",
+            vec![(":pk", s(pk)), (":low", s(low)), (":high", s(high))],
+        )
+    }
+
+    /// `pk = :pk AND sk >= :low`.
+    pub fn from(pk: impl Into<String>, low: String) -> Self {
+        Self::new(
+            "pk = :pk AND sk >= :low",
+            vec![(":pk", s(pk)), (":low", s(low))],
+        )
+    }
+
+    /// `pk = :pk AND sk < :high`.
+    pub fn before(pk: impl Into<String>, high: String) -> Self {
+        Self::new(
+            "pk = :pk AND sk < :high",
+            vec![(":pk", s(pk)), (":high", s(high))],
+        )
+    }
+
+    pub fn newest_first(mut self) -> Self {
+        self.forward = false;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_drops_every_repeat_not_only_adjacent_ones() {
+        let k = |p: &str, s: &str| (p.to_string(), s.to_string());
+        let wanted = vec![
+            k("a", "1"),
+            k("b", "1"),
+            k("a", "1"),
+            k("a", "2"),
+            k("b", "1"),
+        ];
+        let unique: Vec<_> = distinct(&wanted).into_iter().cloned().collect();
+        assert_eq!(unique, vec![k("a", "1"), k("b", "1"), k("a", "2")]);
+    }
+}

@@ -1,0 +1,12 @@
+//! What both APIs share and no route family owns: the HTTP envelope and
+//! error type, the extractors and layers, the store error, the clock,
+//! telemetry, AWS configuration and the generic DynamoDB helpers.
+//!
+//! This crate knows no family: it depends on neither LAND nor Rewards.
+
+pub mod aws;
+pub mod clock;
+pub mod dynamo;
+pub mod http;
+pub mod store;
+pub mod telemetry;
