@@ -76,10 +76,15 @@ async fn bids_of_an_address_as_bidder_or_seller_with_status() {
 
 #[tokio::test]
 async fn bids_on_a_parcel_sanitized_by_default_newest_first() {
-    let bid = dataset()
-        .bids
-        .iter()
-        .find(|b| b.asset_type == AssetType::Parcel)
+    // The parcel with the most bids, so that the order is really checked.
+    let on_parcels = || {
+        dataset()
+            .bids
+            .iter()
+            .filter(|b| b.asset_type == AssetType::Parcel)
+    };
+    let bid = on_parcels()
+        .max_by_key(|b| on_parcels().filter(|o| o.asset_id == b.asset_id).count())
         .unwrap();
     let (x, y) = bid.asset_id.split_once(',').unwrap();
     let answer = get(&format!("/v1/parcels/{x}/{y}/bids")).await;
@@ -103,19 +108,28 @@ async fn bids_on_a_parcel_sanitized_by_default_newest_first() {
                 .unwrap()
         })
         .collect();
+    assert!(times.len() >= 2, "a parcel with several bids: {times:?}");
     assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
     let only = get(&format!(
         "/v1/parcels/{x}/{y}/bids?bidder={}",
         bid.bidder.to_uppercase().replacen("0X", "0x", 1)
     ))
     .await;
-    assert!(
-        only.data()
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|b| b["bidder"] == bid.bidder.as_str())
-    );
+    let mut got: Vec<&str> = only
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap())
+        .collect();
+    let mut expected: Vec<&str> = on_parcels()
+        .filter(|b| b.asset_id == bid.asset_id && b.bidder == bid.bidder)
+        .map(|b| b.id.as_str())
+        .collect();
+    got.sort_unstable();
+    expected.sort_unstable();
+    assert!(got.contains(&bid.id.as_str()));
+    assert_eq!(got, expected, "exactly the bidder's bids on the parcel");
     get(&format!("/v1/parcels/{x}/{y}/bids?sanitize=maybe"))
         .await
         .error(400, "invalid_parameter");
@@ -147,6 +161,9 @@ async fn bids_on_an_estate_filtered_by_status() {
         bids.iter()
             .all(|b| b["status"] == status && b["asset_type"] == "estate")
     );
+    // Like every per-asset route, an estate that does not exist is a 404.
+    let message = get("/v1/estates/999999/bids").await.error(404, "not_found");
+    assert_eq!(message, "Estate with id 999999 not found");
 }
 
 #[tokio::test]

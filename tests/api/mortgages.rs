@@ -76,7 +76,17 @@ async fn mortgages_of_a_borrower_with_every_status_filter() {
 
 #[tokio::test]
 async fn mortgages_on_a_parcel_newest_first() {
-    let m = &dataset().mortgages[0];
+    // The parcel with the most mortgages, so that the order is really checked.
+    let mortgages = &dataset().mortgages;
+    let m = mortgages
+        .iter()
+        .max_by_key(|m| {
+            mortgages
+                .iter()
+                .filter(|o| o.asset_id == m.asset_id)
+                .count()
+        })
+        .unwrap();
     let (x, y) = m.asset_id.split_once(',').unwrap();
     let answer = get(&format!("/v1/parcels/{x}/{y}/mortgages")).await;
     let got = answer.data().as_array().unwrap();
@@ -91,6 +101,10 @@ async fn mortgages_on_a_parcel_newest_first() {
                 .unwrap()
         })
         .collect();
+    assert!(
+        times.len() >= 2,
+        "a parcel with several mortgages: {times:?}"
+    );
     assert!(times.windows(2).all(|w| w[0] >= w[1]));
     assert_eq!(
         get("/v1/parcels/150/150/mortgages").await.data(),

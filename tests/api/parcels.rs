@@ -121,6 +121,14 @@ async fn by_token_id_in_decimal_hex_and_exact_exponential_form() {
     assert_eq!(answer.data()["id"], "1,2");
     let answer = get("/v1/parcels/0").await;
     assert_eq!(answer.data()["id"], "0,0");
+    // Zero times ten to any power is zero: answered at once (this took 13 s
+    // when the exponent counted multiplications).
+    let answer = get("/v1/parcels/0e4294967295").await;
+    assert_eq!(answer.data()["id"], "0,0");
+    let message = get("/v1/parcels/1e4294967295")
+        .await
+        .error(400, "invalid_parameter");
+    assert!(message.contains("larger than 256 bits"), "{message}");
 }
 
 #[tokio::test]
@@ -382,8 +390,34 @@ async fn parcels_of_an_address_in_any_case() {
     assert_eq!(got, expected);
     assert!(!got.is_empty());
 
-    let sold = get(&format!("/v1/addresses/{owner}/parcels?status=sold")).await;
-    for p in sold.data().as_array().unwrap() {
+    // An owner of a sold parcel: the status filter keeps exactly their
+    // parcels with a sold publication, each showing it.
+    let sold_ids = expected_listed(StatusFilter::Sold);
+    let seller = dataset()
+        .parcels
+        .iter()
+        .filter(|p| sold_ids.contains(&p.id))
+        .find_map(|p| p.owner.clone())
+        .expect("the generated city has a sold parcel with an owner");
+    let expected: BTreeSet<String> = dataset()
+        .parcels
+        .iter()
+        .filter(|p| {
+            sold_ids.contains(&p.id)
+                && [&p.owner, &p.operator, &p.update_operator]
+                    .into_iter()
+                    .any(|a| a.as_deref() == Some(seller.as_str()))
+        })
+        .map(|p| p.id.clone())
+        .collect();
+    let sold = get(&format!("/v1/addresses/{seller}/parcels?status=sold")).await;
+    let rows = sold.data().as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert_eq!(
+        ids(sold.data()).into_iter().collect::<BTreeSet<_>>(),
+        expected
+    );
+    for p in rows {
         assert_eq!(p["publication"]["status"], "sold");
     }
     let message = get("/v1/addresses/0xdeadbeef/parcels")

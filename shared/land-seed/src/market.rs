@@ -262,6 +262,19 @@ fn publish(g: &mut Generator, parcels: &mut [Parcel], estates: &[Estate]) -> Vec
             history(g, AssetType::Estate, &e.id, &e.owner, &mut out);
         }
     }
+    // Some estates were listed before they were dissolved: their publications
+    // stay, and the listings must still leave them out. Drawn from a stream
+    // of their own, so the rest of the market stays as it was.
+    let mut past = Generator {
+        rng: g.rng.clone(),
+        owners: g.owners.clone(),
+    };
+    past.rng.set_stream(1);
+    for e in estates.iter().filter(|e| e.is_dissolved()) {
+        if past.chance(0.5) {
+            history(&mut past, AssetType::Estate, &e.id, &e.owner, &mut out);
+        }
+    }
     out
 }
 

@@ -72,7 +72,8 @@ async fn bids_on(
     let bids = s
         .store
         .bids_on(asset_type, asset_id, p.status, bidder.as_deref())
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Estate with id {asset_id} not found")))?;
     let sanitize = p.sanitize.unwrap_or(true);
     Ok(Data(
         bids.into_iter()
@@ -96,7 +97,8 @@ pub async fn bids_on_parcel(
 /// Bids placed on an estate, newest first.
 #[utoipa::path(get, path = "/v1/estates/{id}/bids", tag = "bids",
     params(("id" = String, Path, description = "The id of the estate"), AssetBidsParams),
-    responses((status = 200, body = Envelope<Vec<Bid>>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<Vec<Bid>>), (status = 400, body = ErrorBody),
+        (status = 404, description = "No such estate", body = ErrorBody)))]
 pub async fn bids_on_estate(
     State(s): State<BidsState>,
     path: PathParams,

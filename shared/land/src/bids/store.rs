@@ -12,14 +12,14 @@ pub trait BidStore: Send + Sync {
     async fn bid(&self, id: &str) -> StoreResult<Option<Bid>>;
     /// Bids where the address is bidder or seller, newest first.
     async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>>;
-    /// Bids on one asset, newest first.
+    /// Bids on one asset, newest first; `None` when the asset does not exist.
     async fn bids_on(
         &self,
         asset_type: AssetType,
         asset_id: &str,
         status: Option<BidStatus>,
         bidder: Option<&str>,
-    ) -> StoreResult<Vec<Bid>>;
+    ) -> StoreResult<Option<Vec<Bid>>>;
     /// The assets of the address's bids, each once.
     async fn bid_assets(
         &self,

@@ -94,20 +94,25 @@ fn parse_exponential(s: &str) -> Option<Result<U256, TokenIdError>> {
             return None;
         }
     }
+    let too_large = || TokenIdError::TooLarge(s.to_string());
     let digits: String = format!("{int_part}{frac_part}");
-    let shift = exponent.saturating_sub(frac_digits);
-    let mut value = if frac_digits > exponent {
-        let keep = int_part.len() + exponent as usize;
-        U256::from_str_radix(&digits[..keep], 10)
+    let (significant, shift) = if frac_digits > exponent {
+        (&digits[..int_part.len() + exponent as usize], 0)
     } else {
-        U256::from_str_radix(&digits, 10)
+        (&digits[..], exponent - frac_digits)
+    };
+    let Ok(value) = U256::from_str_radix(significant, 10) else {
+        return Some(Err(too_large()));
+    };
+    if value.is_zero() {
+        return Some(Ok(value));
     }
-    .ok()?;
-    let ten = U256::from(10u8);
-    for _ in 0..shift {
-        value = value.checked_mul(ten)?;
-    }
-    Some(Ok(value))
+    // One power, not `shift` multiplications: the exponent comes from the
+    // request and may be four billion. A 256-bit value has at most 78 digits.
+    let scaled = U256::from(10u8)
+        .checked_pow(U256::from(shift))
+        .and_then(|factor| value.checked_mul(factor));
+    Some(scaled.ok_or_else(too_large))
 }
 
 /// Parses and decodes a token id path segment into the parcel it names.
@@ -164,6 +169,19 @@ mod tests {
         assert_eq!(parse("1.50e1").unwrap(), U256::from(15u8));
         assert!(matches!(parse("1.5e0"), Err(TokenIdError::Inexact(_))));
         assert!(matches!(parse("1e+x"), Err(TokenIdError::Malformed(_))));
+    }
+
+    #[test]
+    fn huge_exponents_answer_at_once() {
+        assert_eq!(parse("0e4294967295"), Ok(U256::ZERO));
+        assert_eq!(parse("0.000e4294967295"), Ok(U256::ZERO));
+        assert_eq!(
+            parse("1e4294967295"),
+            Err(TokenIdError::TooLarge("1e4294967295".into()))
+        );
+        assert_eq!(parse("1e78"), Err(TokenIdError::TooLarge("1e78".into())));
+        assert_eq!(parse("1e77"), Ok(U256::from(10u8).pow(U256::from(77u8))));
+        assert_eq!(parse_coord("0e4294967295"), Ok(Coord { x: 0, y: 0 }));
     }
 
     #[test]

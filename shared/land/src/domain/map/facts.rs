@@ -14,7 +14,30 @@ use super::super::coords::{Coord, PARCEL_COUNT};
 use super::super::parcel::Parcel;
 use super::super::proximity::{PLAZA_DISTRICT_ID, ROAD_DISTRICT_ID};
 use super::super::publication::{Publication, PublicationStatus};
-use super::tiles::TileKind;
+
+/// What a parcel is on the map, which decides its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[repr(u8)]
+pub enum TileKind {
+    District = 0,
+    Road = 1,
+    Plaza = 2,
+    Owned = 3,
+    #[default]
+    Unowned = 4,
+}
+
+impl TileKind {
+    pub(super) fn from_u8(value: u8) -> Self {
+        match value {
+            0 => Self::District,
+            1 => Self::Road,
+            2 => Self::Plaza,
+            3 => Self::Owned,
+            _ => Self::Unowned,
+        }
+    }
+}
 
 /// A publication as the map sees it: until when it counts, and whether it
 /// puts the parcel on sale.

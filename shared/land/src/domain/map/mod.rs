@@ -10,7 +10,7 @@ mod tiles;
 mod view;
 
 pub use encode::encode_png;
-pub use facts::{CityTiles, Sale, TilesDecodeError};
+pub use facts::{CityTiles, Sale, TileKind, TilesDecodeError};
 pub use render::{draw, render_png};
-pub use tiles::{TileIndex, TileKind};
+pub use tiles::TileIndex;
 pub use view::{MAX_RENDER_PARCELS, MapView, ViewError, Viewport};

@@ -7,8 +7,9 @@ use std::collections::HashSet;
 use tiny_skia::{Color, ColorU8, Paint, Pixmap, Rect, Transform};
 
 use super::encode::{EncodeError, encode_png};
+use super::facts::TileKind;
 use super::palette;
-use super::tiles::{Tile, TileIndex, TileKind};
+use super::tiles::{Tile, TileIndex};
 use super::view::MapView;
 use crate::domain::coords::Coord;
 

@@ -5,30 +5,7 @@
 use std::collections::HashMap;
 
 use super::super::coords::{Coord, MAX, MIN, PARCEL_COUNT, SIDE};
-use super::facts::CityTiles;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[repr(u8)]
-pub enum TileKind {
-    District = 0,
-    Road = 1,
-    Plaza = 2,
-    Owned = 3,
-    #[default]
-    Unowned = 4,
-}
-
-impl TileKind {
-    pub(super) fn from_u8(value: u8) -> Self {
-        match value {
-            0 => Self::District,
-            1 => Self::Road,
-            2 => Self::Plaza,
-            3 => Self::Owned,
-            _ => Self::Unowned,
-        }
-    }
-}
+use super::facts::{CityTiles, TileKind};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Tile {

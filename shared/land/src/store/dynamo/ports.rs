@@ -350,16 +350,29 @@ impl BidStore for DynamoLand {
         asset_id: &str,
         status: Option<BidStatus>,
         bidder: Option<&str>,
-    ) -> StoreResult<Vec<Bid>> {
-        let found = self
+    ) -> StoreResult<Option<Vec<Bid>>> {
+        let bids = self
             .table
-            .query(Query::partition(keys::bids_on(asset_type, asset_id)))
-            .await?;
-        Ok(sorted_bids(found)?
-            .into_iter()
-            .filter(|b| status.is_none_or(|s| b.status == s))
-            .filter(|b| bidder.is_none_or(|a| b.bidder == a))
-            .collect())
+            .query(Query::partition(keys::bids_on(asset_type, asset_id)));
+        let (found, exists) = match asset_type {
+            // Every parcel of the city exists: its coordinates were checked.
+            AssetType::Parcel => (bids.await?, true),
+            AssetType::Estate => {
+                let (found, estate) =
+                    futures::try_join!(bids, self.table.get(keys::estate(asset_id)))?;
+                (found, estate.is_some())
+            }
+        };
+        if !exists {
+            return Ok(None);
+        }
+        Ok(Some(
+            sorted_bids(found)?
+                .into_iter()
+                .filter(|b| status.is_none_or(|s| b.status == s))
+                .filter(|b| bidder.is_none_or(|a| b.bidder == a))
+                .collect(),
+        ))
     }
 
     async fn bid_assets(

@@ -191,9 +191,12 @@ impl BidStore for EmbeddedLand {
         asset_id: &str,
         status: Option<BidStatus>,
         bidder: Option<&str>,
-    ) -> StoreResult<Vec<Bid>> {
+    ) -> StoreResult<Option<Vec<Bid>>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
+        if asset_type == AssetType::Estate && !index.estate_by_id.contains_key(asset_id) {
+            return Ok(None);
+        }
         let found = index
             .bids_by_asset
             .get(&(asset_type, asset_id.to_string()))
@@ -204,7 +207,8 @@ impl BidStore for EmbeddedLand {
             .filter(|b| status.is_none_or(|s| b.status == s))
             .filter(|b| bidder.is_none_or(|a| b.bidder == a))
             .cloned()
-            .collect())
+            .collect::<Vec<_>>()
+            .into())
     }
 
     async fn bid_assets(
