@@ -10,10 +10,13 @@ use axum::body::Body;
 use http_body_util::BodyExt;
 use land::app::LandBackend;
 use land::domain::coords::Coord;
-use land::domain::map::{CityTiles, MapView, TileIndex, draw, encode_png};
+use land::domain::map::{
+    CityTiles, EncodeOptions, MapView, TileIndex, draw, encode_png, encode_png_with,
+};
 use land::map::MapStore;
 use land::map::cache::{FolderCache, MemoryCache, PngCache, Tiered};
 use platform::clock::FixedClock;
+use png::{Compression, FilterType};
 
 use land::store::embedded::EmbeddedLand;
 use tower::ServiceExt;
@@ -124,6 +127,8 @@ fn main() {
         );
     }
 
+    encoding_choices(&index);
+
     let dir = std::env::temp_dir().join(format!("map-bench-{}", std::process::id()));
     let folder: Arc<dyn PngCache> = Arc::new(FolderCache::new(&dir));
     let tiered: Arc<dyn PngCache> = Arc::new(Tiered {
@@ -161,4 +166,66 @@ fn main() {
         "\npeak memory of this process (city data + index + pictures): {}",
         peak_rss_mb()
     );
+}
+
+/// Bytes and encode time of each encoding tried for the API's pictures; the
+/// API sends the default (marked).
+fn encoding_choices(index: &TileIndex) {
+    let option = |pack, filter, adaptive, compression| EncodeOptions {
+        pack,
+        filter,
+        adaptive,
+        compression,
+    };
+    #[rustfmt::skip]
+    let choices = [
+        ("8-bit Up fdeflate (before)", option(false, FilterType::Up, false, Compression::Fast)),
+        ("8-bit None zlib 6 (libpng-like)", option(false, FilterType::NoFilter, false, Compression::Default)),
+        ("8-bit Up zlib 6", option(false, FilterType::Up, false, Compression::Default)),
+        ("8-bit Up zlib 9", option(false, FilterType::Up, false, Compression::Best)),
+        ("4-bit Up fdeflate", option(true, FilterType::Up, false, Compression::Fast)),
+        ("4-bit None zlib 6", option(true, FilterType::NoFilter, false, Compression::Default)),
+        ("4-bit None zlib 9", option(true, FilterType::NoFilter, false, Compression::Best)),
+        ("4-bit Up zlib 6 (sent)", EncodeOptions::default()),
+        ("4-bit Up zlib 9", option(true, FilterType::Up, false, Compression::Best)),
+        ("4-bit adaptive zlib 6", option(true, FilterType::Up, true, Compression::Default)),
+        ("4-bit adaptive zlib 9", option(true, FilterType::Up, true, Compression::Best)),
+        ("4-bit Paeth zlib 9", option(true, FilterType::Paeth, false, Compression::Best)),
+    ];
+    for (width, height, size, publications, runs) in
+        [(500, 500, 10, false, 200), (2048, 2048, 20, true, 20)]
+    {
+        let view = MapView::new(
+            Some(width),
+            Some(height),
+            Some(size),
+            Coord { x: 0, y: 0 },
+            vec![],
+            publications,
+        )
+        .unwrap();
+        let pixmap = draw(index, &view);
+        println!(
+            "\nencodings of {width}x{height} @ {size}{}:",
+            if publications {
+                " with publications"
+            } else {
+                ""
+            }
+        );
+        println!("  {:<34} {:>10} {:>12}", "choice", "bytes", "encode p50");
+        for (name, options) in choices {
+            let mut times = Vec::new();
+            let mut bytes = 0;
+            for _ in 0..runs {
+                let t0 = Instant::now();
+                bytes = encode_png_with(&pixmap, options).unwrap().len();
+                times.push(t0.elapsed());
+            }
+            println!(
+                "  {name:<34} {bytes:>10} {:>12}",
+                ms(percentile(&mut times, 0.5))
+            );
+        }
+    }
 }

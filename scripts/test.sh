@@ -1,43 +1,53 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine (Rust, Python 3, Node):
-#   1. formatting and clippy,
-#   2. unit and HTTP behaviour tests on the embedded store, and the SQS queue
-#      adapter against moto (cargo test --workspace),
+#   1. formatting, clippy, and the dependency check (no LAND function links
+#      Rewards code, the SQS client or the Genesis generator),
+#   2. unit and HTTP behaviour tests on the embedded store, plus the S3 and
+#      SQS adapters against moto (cargo test --workspace),
 #   3. the DynamoDB adapter: moto's server mode on 127.0.0.1, the table and
 #      queue created by the project's own `setup` command, the generated city
 #      imported with `seed`, then every HTTP behaviour test again on DynamoDB,
 #   4. a schemathesis fuzz pass over the OpenAPI description against the local
-#      server on 127.0.0.1.
-# Tools go into ignored folders: schemathesis into .venv, moto into .tools/moto.
-# The servers it starts stop with the script, whatever happens.
+#      server on 127.0.0.1,
+#   5. `cargo lambda watch` on 127.0.0.1, with one request per function.
+# Tools go into ignored folders: schemathesis into .venv, moto into
+# .tools/moto, cargo-lambda into .tools/cargo-lambda. The servers it starts
+# stop with the script, whatever happens.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SCHEMATHESIS_VERSION="4.32.5"
 MOTO_VERSION="5.2.5"
-HTTP_TESTS=(parcels estates bids mortgages publications districts map_json map_png translations http_edge lambda_events)
+CARGO_LAMBDA_VERSION="1.9.2"
+# The modules of the `api` test binary that test HTTP behaviour on the store
+# under test; the others (caches, persistence, queue) run once.
+HTTP_MODULES=(parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::)
 
 step() { printf '\n==> %s\n' "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_for() { # URL PID LOG
-  for _ in $(seq 1 120); do
+wait_for() { # URL PID LOG [TRIES]
+  for _ in $(seq 1 "${4:-120}"); do
     if curl -s -o /dev/null "$1"; then return 0; fi
     if ! kill -0 "$2" 2>/dev/null; then cat "$3"; echo "server died: $1" >&2; exit 1; fi
     sleep 0.5
   done
-  echo "timed out waiting for $1" >&2; exit 1
+  cat "$3"; echo "timed out waiting for $1" >&2; exit 1
 }
+# "P F": passed and failed tests of every `test result` line of a cargo log.
+count() { grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed' "$1" | awk '{p+=$4; f+=$6} END {print p+0, f+0}'; }
 
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
+# Each server in a process group of its own, so that stopping it stops its children.
+set -m
 
-step "tools: schemathesis $SCHEMATHESIS_VERSION (.venv), moto $MOTO_VERSION (.tools/moto)"
+step "tools: schemathesis $SCHEMATHESIS_VERSION (.venv), moto $MOTO_VERSION (.tools/moto), cargo-lambda $CARGO_LAMBDA_VERSION (.tools/cargo-lambda)"
 if ! .venv/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
@@ -46,12 +56,19 @@ if ! .tools/moto/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '
   python3 -m venv .tools/moto
   .tools/moto/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
 fi
+if ! .tools/cargo-lambda/bin/cargo-lambda lambda --version 2>/dev/null | grep -q "$CARGO_LAMBDA_VERSION"; then
+  python3 -m venv .tools/cargo-lambda
+  .tools/cargo-lambda/bin/pip install --quiet --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION"
+fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "dependencies: each function links only its own family"
+scripts/deps-check.sh
 
 step "AWS emulator: moto on 127.0.0.1"
 MOTO_PORT="$(free_port)"
@@ -61,7 +78,7 @@ wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/" "${PIDS[-1]}" "$WORK/moto.log"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 export LAND_TEST_AWS_ENDPOINT="http://127.0.0.1:$MOTO_PORT" LAND_TEST_TABLE=land
 
-step "cargo test --workspace (embedded store; SQS on moto)"
+step "cargo test --workspace (embedded store; S3 and SQS on moto)"
 cargo test --workspace 2>&1 | tee "$WORK/embedded.log"
 
 step "DynamoDB: setup + import of the generated city into moto"
@@ -73,16 +90,42 @@ AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land "$API" seed 2>&1 | ta
 echo "import took $(( $(date +%s) - START )) s"
 
 step "HTTP behaviour tests again, on DynamoDB"
-LAND_TEST_BACKEND=dynamodb cargo test $(printf -- '--test %s ' "${HTTP_TESTS[@]}") 2>&1 | tee "$WORK/dynamodb.log"
+LAND_TEST_BACKEND=dynamodb cargo test --test api -- "${HTTP_MODULES[@]}" 2>&1 | tee "$WORK/dynamodb.log"
 
 step "fuzz: schemathesis against the local server"
 PORT="$(free_port)"
 RUST_LOG=warn "$API" --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$PORT/health" "${PIDS[-1]}" "$WORK/server.log"
-scripts/fuzz.sh "http://127.0.0.1:$PORT"
+scripts/fuzz.sh "http://127.0.0.1:$PORT" 2>&1 | tee "$WORK/fuzz.log"
 
-PASSED=$(cat "$WORK/embedded.log" "$WORK/dynamodb.log" | grep -Eo 'test result: ok\. [0-9]+ passed' | awk '{s+=$4} END {print s+0}')
-step "all tests passed"
-echo "schemathesis: every operation passed"
-echo "summary: $PASSED passed, 0 failed"
+step "cargo lambda watch: one request per function through the emulated Runtime API"
+# The functions read the dump the local server wrote (LAND_DATA_FILE): a
+# function without a store stops at init, it never generates data.
+WATCH_PORT="$(free_port)"
+(
+  export PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" LAND_DATA_FILE="$WORK/land.jsonl" RUST_LOG=warn
+  exec cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT"
+) > "$WORK/watch.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$WATCH_PORT/" "${PIDS[-1]}" "$WORK/watch.log"
+WATCHED=0
+for path in /v1/parcels/-48/-29 '/v1/estates?limit=1' /v1/parcels/-48/-29/bids /v1/parcels/-48/-29/mortgages \
+            /v1/parcels/-48/-29/publications /v1/districts '/v1/map?nw=-1,1&se=1,-1' /v1/translations/en-US; do
+  # The first request of a function builds it: allow a few minutes.
+  if ! curl -sf --max-time 600 "http://127.0.0.1:$WATCH_PORT$path" -o "$WORK/watch.json"; then
+    tail -n 40 "$WORK/watch.log"; echo "cargo lambda watch: GET $path failed" >&2; exit 1
+  fi
+  python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); sys.exit(0 if b.get("ok") is True and b.get("data") else 1)' "$WORK/watch.json" \
+    || { cat "$WORK/watch.json"; echo "cargo lambda watch: GET $path answered no data" >&2; exit 1; }
+  echo "GET $path: ok"
+  WATCHED=$((WATCHED + 1))
+done
+
+read -r EMB_PASSED EMB_FAILED <<< "$(count "$WORK/embedded.log")"
+read -r DYN_PASSED DYN_FAILED <<< "$(count "$WORK/dynamodb.log")"
+step "summary"
+echo "embedded store (unit + HTTP + adapters on moto): $EMB_PASSED passed, $EMB_FAILED failed"
+echo "DynamoDB store (HTTP behaviour):                 $DYN_PASSED passed, $DYN_FAILED failed"
+echo "schemathesis: $(grep -E '^(Test cases|API Operations|Summary|=+ .* =+)' "$WORK/fuzz.log" | tr '\n' ' ')"
+echo "cargo lambda watch: $WATCHED functions answered"

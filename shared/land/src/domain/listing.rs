@@ -1,6 +1,7 @@
 //! Listings of assets on the marketplace (`/parcels`, `/estates`): the status
 //! filter, the sort orders and offset pagination, shared by every store.
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
@@ -85,13 +86,13 @@ impl ListingQuery {
     }
 
     /// The order of two listed rows: by the sort key, then by asset for stable pages.
-    pub fn compare<T>(
+    pub fn compare<T, P: Borrow<Publication>>(
         &self,
-        a: &(T, Publication),
-        b: &(T, Publication),
+        a: &(T, P),
+        b: &(T, P),
         asset_order: impl Fn(&T, &T) -> Ordering,
     ) -> Ordering {
-        let by_key = self.sort_by.compare(&a.1, &b.1);
+        let by_key = self.sort_by.compare(a.1.borrow(), b.1.borrow());
         let by_key = match self.sort_order {
             SortOrder::Asc => by_key,
             SortOrder::Desc => by_key.reverse(),
@@ -99,12 +100,13 @@ impl ListingQuery {
         by_key.then_with(|| asset_order(&a.0, &b.0))
     }
 
-    /// Sorts every match and cuts out the requested page.
-    pub fn page<T>(
+    /// Sorts every match and cuts out the requested page. Rows may borrow
+    /// their publication, so that only the page's rows are ever cloned.
+    pub fn page<T, P: Borrow<Publication>>(
         &self,
-        mut rows: Vec<(T, Publication)>,
+        mut rows: Vec<(T, P)>,
         asset_order: impl Fn(&T, &T) -> Ordering,
-    ) -> Page<(T, Publication)> {
+    ) -> Page<(T, P)> {
         let total = rows.len();
         rows.sort_unstable_by(|a, b| self.compare(a, b, &asset_order));
         let items = rows

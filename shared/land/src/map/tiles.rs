@@ -9,7 +9,7 @@ use tokio::sync::Mutex;
 
 use super::MapStore;
 use crate::domain::map::TileIndex;
-use platform::store::StoreResult;
+use platform::store::{StoreError, StoreResult};
 
 #[derive(Default)]
 pub struct TileIndexCache {
@@ -59,7 +59,11 @@ impl TileIndexCache {
         // Read after the version: the data is at least that new, and a newer
         // version is seen (and rebuilt for) at the next check.
         let facts = store.city_tiles().await?;
-        let index = Arc::new(TileIndex::build(&facts, version, now_ms));
+        // About 100 ms of CPU: off the async workers, like the renderer.
+        let index = tokio::task::spawn_blocking(move || TileIndex::build(&facts, version, now_ms))
+            .await
+            .map(Arc::new)
+            .map_err(|e| StoreError::Corrupt(format!("building the tile index failed: {e}")))?;
         tracing::info!(
             data_version = index.data_version(),
             elapsed_ms = started.elapsed().as_millis() as u64,

@@ -9,7 +9,7 @@ mod render;
 mod tiles;
 mod view;
 
-pub use encode::encode_png;
+pub use encode::{EncodeOptions, encode_png, encode_png_with};
 pub use facts::{CityTiles, Sale, TileKind, TilesDecodeError};
 pub use render::{draw, render_png};
 pub use tiles::TileIndex;

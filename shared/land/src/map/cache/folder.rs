@@ -1,6 +1,7 @@
 //! The cache as files under one folder (the embedded default).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -27,19 +28,54 @@ impl PngCache for FolderCache {
         }
     }
 
-    /// Written to a temporary file and renamed, so a reader never sees half a PNG.
+    /// Written to a temporary file of its own and renamed, so a reader never
+    /// sees half a PNG, also when two requests render the same picture.
     async fn put(&self, key: &PngKey, png: &Bytes) -> Result<(), CacheError> {
         let path = self.root.join(key.object());
         let dir = path.parent().expect("keys have a folder");
         tokio::fs::create_dir_all(dir)
             .await
             .map_err(|e| CacheError::new("write", e))?;
-        let temp = path.with_extension(format!("{}.tmp", std::process::id()));
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let write = WRITES.fetch_add(1, Ordering::Relaxed);
+        let temp = path.with_extension(format!("{}-{write}.tmp", std::process::id()));
         tokio::fs::write(&temp, png)
             .await
             .map_err(|e| CacheError::new("write", e))?;
         tokio::fs::rename(&temp, &path)
             .await
             .map_err(|e| CacheError::new("write", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writes_of_one_key_leave_one_whole_picture() {
+        let root = std::env::temp_dir().join(format!("folder-cache-{}", std::process::id()));
+        let cache = std::sync::Arc::new(FolderCache::new(&root));
+        let key = PngKey::from_object("map/r1/v/same.png");
+        // Different sizes: a mix of two writes could not equal any of them.
+        let payloads: Vec<Bytes> = (1..=32u8)
+            .map(|n| Bytes::from(vec![n; 64 * 1024 * usize::from(n)]))
+            .collect();
+        let writes: Vec<_> = payloads
+            .iter()
+            .cloned()
+            .map(|png| {
+                let (cache, key) = (cache.clone(), key.clone());
+                tokio::spawn(async move { cache.put(&key, &png).await })
+            })
+            .collect();
+        for write in writes {
+            write.await.unwrap().expect("every write succeeds");
+        }
+        let stored = cache.get(&key).await.unwrap().unwrap();
+        assert!(payloads.contains(&stored), "{} bytes", stored.len());
+        let leftovers = std::fs::read_dir(root.join("map/r1/v")).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file left behind");
+        std::fs::remove_dir_all(root).unwrap();
     }
 }

@@ -17,7 +17,7 @@ pub use s3::{S3Cache, create_bucket};
 use crate::domain::map::{MapView, TileIndex};
 
 /// Bumped whenever the renderer's output changes, so no old picture is served.
-const RENDERER: &str = "r1";
+const RENDERER: &str = "r2";
 
 #[derive(Debug, thiserror::Error)]
 #[error("PNG cache {operation} failed: {reason}")]
@@ -70,6 +70,13 @@ impl PngKey {
         }
     }
 
+    #[cfg(test)]
+    pub(crate) fn from_object(object: &str) -> Self {
+        Self {
+            object: object.to_string(),
+        }
+    }
+
     /// The object name (relative path) of the picture.
     pub fn object(&self) -> &str {
         &self.object
@@ -82,5 +89,24 @@ impl PngKey {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lowercase_two_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        let etag = PngKey::from_object("map/r1/v/x.png").etag();
+        assert_eq!(etag.len(), 34);
+        assert!(etag.starts_with('"') && etag.ends_with('"'));
+    }
 }

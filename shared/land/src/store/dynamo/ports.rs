@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures::future::try_join_all;
+use futures::{StreamExt, TryStreamExt, stream};
 
 use super::items;
 use super::{DynamoLand, keys};
@@ -43,6 +43,9 @@ fn estate_with_current(item: &Item, now_ms: i64) -> StoreResult<Estate> {
         ..estate
     })
 }
+
+/// Column queries of one box in flight at once.
+const COLUMNS_IN_FLIGHT: usize = 16;
 
 impl DynamoLand {
     /// The publications matching a listing filter: one Query of a listing partition.
@@ -135,7 +138,13 @@ impl DynamoLand {
             );
             self.table.query(query.newest_first())
         });
-        Ok(try_join_all(columns).await?.into_iter().flatten().collect())
+        // At most COLUMNS_IN_FLIGHT queries at once (a tall box has up to 301
+        // columns); `buffered` keeps the columns in x order.
+        let columns: Vec<Vec<Item>> = stream::iter(columns)
+            .buffered(COLUMNS_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        Ok(columns.into_iter().flatten().collect())
     }
 }
 
