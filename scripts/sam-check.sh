@@ -24,4 +24,21 @@ echo "==> sam build (every function, release, arm64)"
 START=$(date +%s)
 .tools/sam/bin/sam build
 echo "sam build took $(( $(date +%s) - START )) s"
-ls -l .aws-sam/build/*/bootstrap
+
+echo "==> every function of the template built, within its size budget"
+# Stripped arm64 binaries: <= 8 MB for each LAND JSON function, <= 10 MB for map.
+FUNCTIONS=$(awk '/^  [A-Za-z0-9]+:$/ {name=$1; sub(":", "", name)} /^    Type: AWS::Serverless::Function$/ {print name}' template.yaml)
+[[ -n "$FUNCTIONS" ]] || { echo "no function found in template.yaml" >&2; exit 1; }
+bad=0
+for name in $FUNCTIONS; do
+  bootstrap=".aws-sam/build/$name/bootstrap"
+  if [[ ! -s "$bootstrap" ]]; then
+    echo "$name: $bootstrap was not built" >&2; bad=1; continue
+  fi
+  bytes=$(stat -c %s "$bootstrap")
+  limit=$(( 8 * 1000 * 1000 ))
+  [[ $name == MapFunction ]] && limit=$(( 10 * 1000 * 1000 ))
+  printf '%-24s %6.2f MB (limit %d MB)\n' "$name" "$(awk -v b="$bytes" 'BEGIN {print b / 1e6}')" $(( limit / 1000000 ))
+  if (( bytes > limit )); then echo "$name: $bytes bytes is over its budget" >&2; bad=1; fi
+done
+exit "$bad"

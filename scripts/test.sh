@@ -116,7 +116,7 @@ for path in /v1/parcels/-48/-29 '/v1/estates?limit=1' /v1/parcels/-48/-29/bids /
   if ! curl -sf --max-time 600 "http://127.0.0.1:$WATCH_PORT$path" -o "$WORK/watch.json"; then
     tail -n 40 "$WORK/watch.log"; echo "cargo lambda watch: GET $path failed" >&2; exit 1
   fi
-  python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); sys.exit(0 if b.get("ok") is True and b.get("data") else 1)' "$WORK/watch.json" \
+  python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); sys.exit(0 if b.get("ok") is True and b.get("data") is not None else 1)' "$WORK/watch.json" \
     || { cat "$WORK/watch.json"; echo "cargo lambda watch: GET $path answered no data" >&2; exit 1; }
   echo "GET $path: ok"
   WATCHED=$((WATCHED + 1))

@@ -33,10 +33,10 @@ const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300";
 #[into_params(parameter_in = Query)]
 pub struct CenterParams {
     /// The parcel at the centre, "x,y" (default 0,0)
-    #[param(pattern = "^-?[0-9]+,-?[0-9]+$")]
+    #[param(pattern = "^-?(150|1[0-4][0-9]|[1-9]?[0-9]),-?(150|1[0-4][0-9]|[1-9]?[0-9])$")]
     center: Option<String>,
     /// Parcels drawn as selected, "x,y;x,y;..."
-    #[param(pattern = "^(-?[0-9]+,-?[0-9]+)?(;-?[0-9]+,-?[0-9]+)*$")]
+    #[param(pattern = "^(-?(150|1[0-4][0-9]|[1-9]?[0-9]),-?(150|1[0-4][0-9]|[1-9]?[0-9]))?(;-?(150|1[0-4][0-9]|[1-9]?[0-9]),-?(150|1[0-4][0-9]|[1-9]?[0-9]))*$")]
     selected: Option<String>,
 }
 
