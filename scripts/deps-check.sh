@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-LAND_FUNCTIONS=(parcels estates bids mortgages publications districts map translations)
+# Every package under functions/ is a LAND function today (Step 5 adds the
+# Rewards ones, with their own list of crates they must not link).
+mapfile -t LAND_FUNCTIONS < <(ls functions)
 NOT_IN_LAND=(rewards aws-sdk-sqs land-seed)
+[[ ${#LAND_FUNCTIONS[@]} -gt 0 ]] || { echo "no function found" >&2; exit 1; }
 
 bad=0
 for function in "${LAND_FUNCTIONS[@]}"; do
@@ -19,5 +22,12 @@ for function in "${LAND_FUNCTIONS[@]}"; do
     fi
   done
 done
-[[ $bad == 0 ]] && echo "ok: no LAND function depends on ${NOT_IN_LAND[*]}"
+# The two APIs never depend on each other, and the platform on neither.
+for pair in land:rewards rewards:land platform:land platform:rewards; do
+  from="${pair%%:*}" to="${pair##*:}"
+  if cargo tree -p "$from" -e normal --prefix none --format '{p}' | awk '{print $1}' | grep -qx "$to"; then
+    echo "$from depends on $to" >&2; bad=1
+  fi
+done
+[[ $bad == 0 ]] && echo "ok: ${LAND_FUNCTIONS[*]} depend on none of ${NOT_IN_LAND[*]}; land, rewards and platform stay apart"
 exit "$bad"

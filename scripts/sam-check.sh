@@ -22,6 +22,7 @@ echo "==> sam validate --lint"
 
 echo "==> sam build (every function, release, arm64)"
 START=$(date +%s)
+rm -rf .aws-sam/build   # a leftover bootstrap must not pass for a new one
 .tools/sam/bin/sam build
 echo "sam build took $(( $(date +%s) - START )) s"
 
@@ -35,6 +36,9 @@ for name in $FUNCTIONS; do
   if [[ ! -s "$bootstrap" ]]; then
     echo "$name: $bootstrap was not built" >&2; bad=1; continue
   fi
+  # ELF e_machine (bytes 18-19): 0xb7 is aarch64, as the template's arm64 needs.
+  machine=$(od -An -tx1 -j18 -N2 "$bootstrap" | tr -d ' ')
+  if [[ $machine != b700 ]]; then echo "$name: $bootstrap is not an arm64 binary ($machine)" >&2; bad=1; fi
   bytes=$(stat -c %s "$bootstrap")
   limit=$(( 8 * 1000 * 1000 ))
   [[ $name == MapFunction ]] && limit=$(( 10 * 1000 * 1000 ))

@@ -124,6 +124,10 @@ done
 
 read -r EMB_PASSED EMB_FAILED <<< "$(count "$WORK/embedded.log")"
 read -r DYN_PASSED DYN_FAILED <<< "$(count "$WORK/dynamodb.log")"
+# A pass that ran nothing (a renamed module no filter matches) is a failure.
+if (( EMB_FAILED + DYN_FAILED > 0 || EMB_PASSED < 100 || DYN_PASSED < 50 )); then
+  echo "too few tests ran: embedded $EMB_PASSED passed, DynamoDB $DYN_PASSED passed" >&2; exit 1
+fi
 step "summary"
 echo "embedded store (unit + HTTP + adapters on moto): $EMB_PASSED passed, $EMB_FAILED failed"
 echo "DynamoDB store (HTTP behaviour):                 $DYN_PASSED passed, $DYN_FAILED failed"

@@ -32,9 +32,27 @@ async fn cors_allows_any_origin_and_exposes_etag() {
     let preflight = Request::options("/v1/parcels")
         .header("origin", "https://example.org")
         .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "x-request-id")
         .body(Body::empty())
         .unwrap();
-    assert!(send(app().await, preflight).await.status.is_success());
+    let answer = send(app().await, preflight).await;
+    assert!(answer.status.is_success(), "{}", answer.status);
+    let header = |name: &str| {
+        answer
+            .headers
+            .get(name)
+            .unwrap_or_else(|| panic!("preflight without {name}"))
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+    };
+    assert_eq!(header("access-control-allow-origin"), "*");
+    let methods = header("access-control-allow-methods");
+    assert!(
+        methods.contains("get") && methods.contains("options"),
+        "{methods}"
+    );
+    assert_eq!(header("access-control-allow-headers"), "*");
 }
 
 #[tokio::test]
@@ -143,6 +161,8 @@ async fn the_docs_page_is_served_offline() {
     )
     .await;
     assert!(answer.status.is_success());
+    let content_type = answer.headers["content-type"].to_str().unwrap();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
     let js = send(
         app().await,
         Request::get("/docs/swagger-ui-bundle.js")
@@ -151,4 +171,6 @@ async fn the_docs_page_is_served_offline() {
     )
     .await;
     assert!(js.status.is_success());
+    let content_type = js.headers["content-type"].to_str().unwrap();
+    assert!(content_type.contains("javascript"), "{content_type}");
 }

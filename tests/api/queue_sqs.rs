@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use aws_sdk_sqs::types::QueueAttributeName;
 use rewards::queue::{Delivery, RewardMessage, RewardQueue, SqsQueue, create_queue};
 
 use crate::common::aws;
@@ -45,22 +46,35 @@ async fn send_receive_delete_round_trip() {
     for delivery in &received {
         queue.delete(&delivery.receipt).await.unwrap();
     }
-    assert!(
-        queue.receive(10, Duration::ZERO).await.unwrap().is_empty(),
-        "deleted messages stay gone"
+    // Gone, not merely invisible for the visibility timeout.
+    let counts = client
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    assert_eq!(
+        counts[&QueueAttributeName::ApproximateNumberOfMessages],
+        "0"
+    );
+    assert_eq!(
+        counts[&QueueAttributeName::ApproximateNumberOfMessagesNotVisible],
+        "0"
     );
 
     // The queue sends exhausted messages to its dead-letter queue.
     let attributes = client
         .get_queue_attributes()
         .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy)
+        .attribute_names(QueueAttributeName::RedrivePolicy)
         .send()
         .await
         .unwrap();
-    let redrive = attributes.attributes.unwrap()
-        [&aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy]
-        .clone();
+    let redrive = attributes.attributes.unwrap()[&QueueAttributeName::RedrivePolicy].clone();
     assert!(redrive.contains(&format!("{name}-dlq")), "{redrive}");
 }
 

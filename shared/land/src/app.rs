@@ -63,15 +63,12 @@ pub struct LandBackend {
     pub png_cache: Arc<dyn PngCache>,
 }
 
-/// The in-process PNG cache when no folder or bucket is configured.
-const MEMORY_PNG_CACHE_BYTES: usize = 64 << 20;
-
 impl LandBackend {
     /// On `store`, with map pictures cached in memory.
     pub fn new(store: Arc<dyn LandStore>) -> Self {
         Self {
             store,
-            png_cache: Arc::new(MemoryCache::new(MEMORY_PNG_CACHE_BYTES)),
+            png_cache: Arc::new(MemoryCache::new(crate::config::PNG_MEMORY_BYTES)),
         }
     }
 

@@ -29,7 +29,7 @@ pub struct Config {
     pub map_cache_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum ConfigError {
     #[error(
         "neither LAND_TABLE nor LAND_DATA_FILE is set: set LAND_TABLE to the DynamoDB table, \
@@ -40,8 +40,16 @@ pub enum ConfigError {
     Store(#[from] StoreError),
 }
 
+/// A function's `main` returns this at init, and Rust prints an error
+/// returned from `main` with `Debug`: make that the readable message.
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
 /// The in-process PNG cache when no folder or bucket is configured.
-const PNG_MEMORY_BYTES: usize = 64 << 20;
+pub(crate) const PNG_MEMORY_BYTES: usize = 64 << 20;
 /// Recent pictures a warm process keeps in front of the folder or bucket.
 const PNG_MEMORY_FRONT_BYTES: usize = 32 << 20;
 
@@ -125,6 +133,9 @@ mod tests {
         let err = Config::default().store().await.err().unwrap();
         assert!(matches!(err, ConfigError::NoStore), "{err}");
         assert!(err.to_string().contains("LAND_TABLE"), "{err}");
+        // What a function prints when `main` returns it.
+        let boxed: Box<dyn std::error::Error + Send + Sync> = err.into();
+        assert!(format!("{boxed:?}").starts_with("neither LAND_TABLE nor LAND_DATA_FILE"));
 
         let missing = Config {
             data_file: Some("/nonexistent/land.jsonl".into()),

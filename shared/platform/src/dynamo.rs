@@ -9,6 +9,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use futures::{StreamExt, stream};
 
 use crate::store::{StoreError, StoreResult};
 
@@ -22,6 +23,8 @@ pub const SK: &str = "sk";
 pub const BATCH_GET: usize = 100;
 /// Retries of unprocessed keys or items before giving up.
 pub const MAX_RETRIES: u32 = 8;
+/// BatchGetItem calls of one `batch_get` in flight at once.
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Any SDK failure as a 503-mapped store error, with the service's detail.
 pub fn unavailable<E, R>(err: SdkError<E, R>) -> StoreError
@@ -110,53 +113,28 @@ impl Table {
     }
 
     /// Fetches many items by key, in the order of `wanted` (missing ones
-    /// skipped, a key asked twice answered once).
+    /// skipped, a key asked twice answered once): batches of 100 keys, at
+    /// most BATCHES_IN_FLIGHT at once.
     pub async fn batch_get(&self, wanted: Vec<(String, String)>) -> StoreResult<Vec<Item>> {
-        let unique = distinct(&wanted);
+        let batches: Vec<Vec<Item>> = distinct(&wanted)
+            .chunks(BATCH_GET)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|&(pk, sk)| key(pk.clone(), sk.clone()))
+                    .collect()
+            })
+            .collect();
         let mut found: HashMap<(String, String), Item> = HashMap::new();
-        for chunk in unique.chunks(BATCH_GET) {
-            let mut pending: Vec<Item> = chunk
-                .iter()
-                .map(|&(pk, sk)| key(pk.clone(), sk.clone()))
-                .collect();
-            let mut attempt = 0;
-            while !pending.is_empty() {
-                let request = KeysAndAttributes::builder()
-                    .consistent_read(true)
-                    .set_keys(Some(std::mem::take(&mut pending)))
-                    .build()
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.name, request)
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-                for item in out
-                    .responses
-                    .and_then(|mut r| r.remove(&self.name))
-                    .unwrap_or_default()
+        let mut answers = stream::iter(batches)
+            .map(|keys| self.batch_get_all(keys))
+            .buffer_unordered(BATCHES_IN_FLIGHT);
+        while let Some(items) = answers.next().await {
+            for item in items? {
+                if let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) =
+                    (item.get(PK), item.get(SK))
                 {
-                    if let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) =
-                        (item.get(PK), item.get(SK))
-                    {
-                        found.insert((pk.clone(), sk.clone()), item);
-                    }
-                }
-                pending = out
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(&self.name))
-                    .map(|k| k.keys)
-                    .unwrap_or_default();
-                if !pending.is_empty() {
-                    attempt += 1;
-                    if attempt > MAX_RETRIES {
-                        return Err(StoreError::Unavailable(
-                            "BatchGetItem kept returning unprocessed keys".into(),
-                        ));
-                    }
-                    backoff(attempt).await;
+                    found.insert((pk.clone(), sk.clone()), item);
                 }
             }
         }
@@ -164,6 +142,46 @@ impl Table {
             .into_iter()
             .filter_map(|k| found.remove(&k))
             .collect())
+    }
+
+    /// One BatchGetItem of at most 100 keys, retrying unprocessed keys.
+    async fn batch_get_all(&self, mut pending: Vec<Item>) -> StoreResult<Vec<Item>> {
+        let mut items = Vec::with_capacity(pending.len());
+        let mut attempt = 0;
+        while !pending.is_empty() {
+            let request = KeysAndAttributes::builder()
+                .consistent_read(true)
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .build()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.name, request)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            items.extend(
+                out.responses
+                    .and_then(|mut r| r.remove(&self.name))
+                    .unwrap_or_default(),
+            );
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.name))
+                .map(|k| k.keys)
+                .unwrap_or_default();
+            if !pending.is_empty() {
+                attempt += 1;
+                if attempt > MAX_RETRIES {
+                    return Err(StoreError::Unavailable(
+                        "BatchGetItem kept returning unprocessed keys".into(),
+                    ));
+                }
+                backoff(attempt).await;
+            }
+        }
+        Ok(items)
     }
 }
 

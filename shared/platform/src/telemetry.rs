@@ -1,10 +1,32 @@
 //! Logging: JSON lines in Lambda (CloudWatch reads them), readable text
-//! locally. `RUST_LOG` picks the level (default `info`).
+//! locally. `RUST_LOG` picks the level (default `info`), except for the
+//! crates that would log credentials.
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Directive;
+
+/// At trace level, aws-sigv4 logs the canonical request with the session
+/// token, and the SDK's runtime logs request headers: never, whatever
+/// `RUST_LOG` asks.
+const SECRET_SAFE: [&str; 3] = [
+    "aws_sigv4=off",
+    "aws_smithy_runtime=info",
+    "aws_smithy_runtime_api=info",
+];
 
 fn filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+    filter_from(std::env::var("RUST_LOG").ok().as_deref())
+}
+
+fn filter_from(rust_log: Option<&str>) -> EnvFilter {
+    let mut filter = rust_log
+        .and_then(|spec| EnvFilter::try_new(spec).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    for directive in SECRET_SAFE {
+        // `add_directive` replaces one for the same target.
+        filter = filter.add_directive(directive.parse::<Directive>().expect("a valid directive"));
+    }
+    filter
 }
 
 /// Structured JSON logs without ANSI colours or timestamps (Lambda adds them).
@@ -25,4 +47,26 @@ pub fn init_local() {
         .with_env_filter(filter())
         .with_target(false)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_never_reaches_the_signer() {
+        for rust_log in [
+            Some("trace"),
+            Some("aws_sigv4=trace,debug"),
+            None,
+            Some("nonsense["),
+        ] {
+            let filter = filter_from(rust_log).to_string();
+            assert!(filter.contains("aws_sigv4=off"), "{rust_log:?}: {filter}");
+            assert!(
+                !filter.contains("aws_sigv4=trace"),
+                "{rust_log:?}: {filter}"
+            );
+        }
+    }
 }

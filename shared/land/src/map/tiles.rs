@@ -27,6 +27,20 @@ impl TileIndexCache {
             .clone()
     }
 
+    /// Marks `index` as confirmed now, unless another request has replaced
+    /// it meanwhile (an older index must never come back over a newer one).
+    fn confirm(&self, index: &Arc<TileIndex>) {
+        let mut current = self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((cached, checked)) = current.as_mut()
+            && Arc::ptr_eq(cached, index)
+        {
+            *checked = Instant::now();
+        }
+    }
+
     fn keep(&self, index: Arc<TileIndex>) {
         *self
             .current
@@ -46,10 +60,13 @@ impl TileIndexCache {
         if let Some((index, _)) = self.cached()
             && index.is_current(&version, now_ms)
         {
-            self.keep(index.clone());
+            self.confirm(&index);
             return Ok(index);
         }
         let _only_one = self.rebuilding.lock().await;
+        // Asked again under the lock: a request that waited must not build
+        // for a version older than the one built while it waited.
+        let version = store.data_version().await?;
         if let Some((index, _)) = self.cached()
             && index.is_current(&version, now_ms)
         {

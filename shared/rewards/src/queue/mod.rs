@@ -40,13 +40,24 @@ pub enum QueueError {
 /// A received message whose body is not a [`RewardMessage`]. It is reported
 /// on its own, so the good messages of its batch go on; left undeleted, it
 /// reaches the dead-letter queue after its receives run out.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("malformed message {message_id}: {reason}")]
 pub struct Malformed {
     pub message_id: String,
     pub receipt: String,
     pub reason: String,
     pub receive_count: u32,
+}
+
+/// Without the receipt (a handle that can delete the message).
+impl std::fmt::Debug for Malformed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Malformed")
+            .field("message_id", &self.message_id)
+            .field("reason", &self.reason)
+            .field("receive_count", &self.receive_count)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One message of a receive batch: a reward to send, or a malformed body.

@@ -87,7 +87,13 @@ fn judge(m: aws_sdk_sqs::types::Message) -> Received {
         Err(err) => Err(Malformed {
             message_id,
             receipt,
-            reason: err.to_string(),
+            // Where and what kind, not serde's text: it can quote the body.
+            reason: format!(
+                "not a reward message ({:?} error at line {} column {})",
+                err.classify(),
+                err.line(),
+                err.column()
+            ),
             receive_count,
         }),
     }

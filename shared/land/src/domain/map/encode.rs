@@ -47,9 +47,9 @@ pub fn encode_png_with(pixmap: &Pixmap, options: EncodeOptions) -> Result<Vec<u8
     let colours = palette.len() / 3;
     let (depth, bits) = match colours {
         _ if !options.pack => (png::BitDepth::Eight, 8),
-        ..=2 => (png::BitDepth::One, 1),
-        ..=4 => (png::BitDepth::Two, 2),
-        ..=16 => (png::BitDepth::Four, 4),
+        0..=2 => (png::BitDepth::One, 1),
+        3..=4 => (png::BitDepth::Two, 2),
+        5..=16 => (png::BitDepth::Four, 4),
         _ => (png::BitDepth::Eight, 8),
     };
     let width = pixmap.width() as usize;

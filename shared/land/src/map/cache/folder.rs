@@ -39,12 +39,14 @@ impl PngCache for FolderCache {
         static WRITES: AtomicU64 = AtomicU64::new(0);
         let write = WRITES.fetch_add(1, Ordering::Relaxed);
         let temp = path.with_extension(format!("{}-{write}.tmp", std::process::id()));
-        tokio::fs::write(&temp, png)
-            .await
-            .map_err(|e| CacheError::new("write", e))?;
-        tokio::fs::rename(&temp, &path)
-            .await
-            .map_err(|e| CacheError::new("write", e))
+        let written = match tokio::fs::write(&temp, png).await {
+            Ok(()) => tokio::fs::rename(&temp, &path).await,
+            Err(err) => Err(err),
+        };
+        if written.is_err() {
+            let _ = tokio::fs::remove_file(&temp).await;
+        }
+        written.map_err(|e| CacheError::new("write", e))
     }
 }
 

@@ -8,7 +8,7 @@ mod ports;
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use index::LandIndex;
 
@@ -19,6 +19,9 @@ use super::{LandDataset, Record};
 pub struct EmbeddedLand {
     file: Option<PathBuf>,
     state: RwLock<Arc<Snapshot>>,
+    /// One writer at a time: an import is read-modify-write, and the file and
+    /// the snapshot must change together.
+    writing: Mutex<()>,
 }
 
 struct Snapshot {
@@ -41,11 +44,12 @@ impl Snapshot {
 }
 
 impl EmbeddedLand {
-    /// A store that lives in memory only (tests, Lambda cold starts).
+    /// A store that lives in memory only (tests, the OpenAPI command).
     pub fn in_memory(data: LandDataset) -> Self {
         Self {
             file: None,
             state: RwLock::new(Arc::new(Snapshot::new(data.canonical()))),
+            writing: Mutex::new(()),
         }
     }
 
@@ -85,6 +89,7 @@ impl EmbeddedLand {
         Self {
             file: Some(file),
             state: RwLock::new(Arc::new(Snapshot::new(data))),
+            writing: Mutex::new(()),
         }
     }
 
@@ -104,6 +109,11 @@ impl EmbeddedLand {
 
     /// Replaces everything with `data` and persists it.
     pub fn replace(&self, data: LandDataset) -> StoreResult<()> {
+        let _one_writer = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        self.replace_locked(data)
+    }
+
+    fn replace_locked(&self, data: LandDataset) -> StoreResult<()> {
         let data = data.canonical();
         if let Some(file) = &self.file {
             write_atomically(file, &data)?;
@@ -115,9 +125,10 @@ impl EmbeddedLand {
     /// Upserts records (see `LandDataset::upsert`) and persists the result.
     /// Returns how many records were applied.
     pub fn import(&self, records: impl IntoIterator<Item = Record>) -> StoreResult<usize> {
+        let _one_writer = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         let mut data = self.dataset();
         let count = data.upsert(records);
-        self.replace(data)?;
+        self.replace_locked(data)?;
         Ok(count)
     }
 }
@@ -136,7 +147,8 @@ fn write_atomically(file: &Path, data: &LandDataset) -> StoreResult<()> {
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
         fs::create_dir_all(dir)?;
     }
-    let tmp = file.with_extension("jsonl.tmp");
+    // Per process: another process (an `import` beside the server) writes its own.
+    let tmp = file.with_extension(format!("jsonl.{}.tmp", std::process::id()));
     {
         let out = File::create(&tmp)?;
         let mut writer = BufWriter::new(&out);
