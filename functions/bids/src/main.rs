@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use land::bids::{self, BidsState};
+use land::bids::{self, BidStore, BidsState};
 use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     platform::telemetry::init_lambda();
-    let store = land::Config::from_env().store().await?;
+    let store = land::Config::from_env().store::<dyn BidStore>().await?;
     let routes = bids::router(BidsState {
         store,
         clock: Arc::new(SystemClock),

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use land::estates::{self, EstatesState};
+use land::estates::{self, EstateStore, EstatesState};
 use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     platform::telemetry::init_lambda();
-    let store = land::Config::from_env().store().await?;
+    let store = land::Config::from_env().store::<dyn EstateStore>().await?;
     let routes = estates::router(EstatesState {
         store,
         clock: Arc::new(SystemClock),

@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use land::map::{self, MapState};
+use land::map::{self, MapState, MapStore};
 use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     platform::telemetry::init_lambda();
     let config = land::Config::from_env();
-    let store = config.store().await?;
+    let store = config.store::<dyn MapStore>().await?;
     let state = MapState::new(store, Arc::new(SystemClock), config.png_cache().await);
     lambda_http::run(land::app::lambda_router(map::router(state))).await
 }

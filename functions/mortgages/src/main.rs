@@ -2,13 +2,15 @@
 
 use std::sync::Arc;
 
-use land::mortgages::{self, MortgagesState};
+use land::mortgages::{self, MortgageStore, MortgagesState};
 use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     platform::telemetry::init_lambda();
-    let store = land::Config::from_env().store().await?;
+    let store = land::Config::from_env()
+        .store::<dyn MortgageStore>()
+        .await?;
     let routes = mortgages::router(MortgagesState {
         store,
         clock: Arc::new(SystemClock),

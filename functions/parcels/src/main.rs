@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use land::parcels::{self, ParcelsState};
+use land::parcels::{self, ParcelStore, ParcelsState};
 use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     platform::telemetry::init_lambda();
-    let store = land::Config::from_env().store().await?;
+    let store = land::Config::from_env().store::<dyn ParcelStore>().await?;
     let routes = parcels::router(ParcelsState {
         store,
         clock: Arc::new(SystemClock),

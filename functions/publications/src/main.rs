@@ -2,13 +2,15 @@
 
 use std::sync::Arc;
 
-use land::publications::{self, PublicationsState};
+use land::publications::{self, PublicationStore, PublicationsState};
 use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     platform::telemetry::init_lambda();
-    let store = land::Config::from_env().store().await?;
+    let store = land::Config::from_env()
+        .store::<dyn PublicationStore>()
+        .await?;
     let routes = publications::router(PublicationsState {
         store,
         clock: Arc::new(SystemClock),

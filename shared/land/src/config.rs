@@ -9,7 +9,14 @@ use std::sync::Arc;
 use platform::store::StoreError;
 
 use crate::app::LandStore;
+use crate::bids::BidStore;
+use crate::districts::DistrictStore;
+use crate::estates::EstateStore;
+use crate::map::MapStore;
 use crate::map::cache::{FolderCache, MemoryCache, PngCache, S3Cache, Tiered};
+use crate::mortgages::MortgageStore;
+use crate::parcels::ParcelStore;
+use crate::publications::PublicationStore;
 use crate::store::dynamo::DynamoLand;
 use crate::store::embedded::EmbeddedLand;
 
@@ -28,6 +35,37 @@ pub struct Config {
     /// bucket; with neither, pictures are kept in memory only.
     pub map_cache_dir: Option<PathBuf>,
 }
+
+/// A store port (a family's trait, or all of them as [`LandStore`]) that
+/// either adapter serves.
+pub trait Port {
+    fn dynamo(store: Arc<DynamoLand>) -> Arc<Self>;
+    fn embedded(store: Arc<EmbeddedLand>) -> Arc<Self>;
+}
+
+macro_rules! ports {
+    ($($port:path),* $(,)?) => {$(
+        impl Port for dyn $port {
+            fn dynamo(store: Arc<DynamoLand>) -> Arc<Self> {
+                store
+            }
+            fn embedded(store: Arc<EmbeddedLand>) -> Arc<Self> {
+                store
+            }
+        }
+    )*};
+}
+
+ports!(
+    LandStore,
+    ParcelStore,
+    EstateStore,
+    BidStore,
+    MortgageStore,
+    PublicationStore,
+    DistrictStore,
+    MapStore,
+);
 
 #[derive(thiserror::Error)]
 pub enum ConfigError {
@@ -70,18 +108,18 @@ impl Config {
         }
     }
 
-    /// The store a deployed function serves: the table, else the existing
-    /// data file, else an error (never generated data).
-    pub async fn store(&self) -> Result<Arc<dyn LandStore>, ConfigError> {
+    /// The store a deployed function serves, as the port `P` its family
+    /// needs: the table, else the existing data file, else an error (never
+    /// generated data). Asking for one port makes the binary carry only that
+    /// port's code of each adapter.
+    pub async fn store<P: Port + ?Sized>(&self) -> Result<Arc<P>, ConfigError> {
         if let Some(table) = &self.table {
             let aws = platform::aws::sdk_config().await;
-            return Ok(Arc::new(DynamoLand::new(
-                aws_sdk_dynamodb::Client::new(&aws),
-                table,
-            )));
+            let client = aws_sdk_dynamodb::Client::new(&aws);
+            return Ok(P::dynamo(Arc::new(DynamoLand::new(client, table))));
         }
         match &self.data_file {
-            Some(file) => Ok(Arc::new(EmbeddedLand::open_existing(file)?)),
+            Some(file) => Ok(P::embedded(Arc::new(EmbeddedLand::open_existing(file)?))),
             None => Err(ConfigError::NoStore),
         }
     }
@@ -130,7 +168,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_function_without_a_store_stops_instead_of_inventing_data() {
-        let err = Config::default().store().await.err().unwrap();
+        let err = Config::default()
+            .store::<dyn ParcelStore>()
+            .await
+            .err()
+            .unwrap();
         assert!(matches!(err, ConfigError::NoStore), "{err}");
         assert!(err.to_string().contains("LAND_TABLE"), "{err}");
         // What a function prints when `main` returns it.
@@ -141,7 +183,7 @@ mod tests {
             data_file: Some("/nonexistent/land.jsonl".into()),
             ..Config::default()
         };
-        let err = missing.store().await.err().unwrap();
+        let err = missing.store::<dyn LandStore>().await.err().unwrap();
         assert!(err.to_string().contains("does not exist"), "{err}");
     }
 }
