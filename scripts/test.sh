@@ -131,5 +131,5 @@ fi
 step "summary"
 echo "embedded store (unit + HTTP + adapters on moto): $EMB_PASSED passed, $EMB_FAILED failed"
 echo "DynamoDB store (HTTP behaviour):                 $DYN_PASSED passed, $DYN_FAILED failed"
-echo "schemathesis: $(grep -E '^(Test cases|API Operations|Summary|=+ .* =+)' "$WORK/fuzz.log" | tr '\n' ' ')"
+echo "schemathesis: $(grep -A1 '^Test cases:' "$WORK/fuzz.log" | tail -n 1 | xargs); $(grep -E '^=+ .* in [0-9.]+s =+$' "$WORK/fuzz.log" | tail -n 1 | tr -d '=' | xargs)"
 echo "cargo lambda watch: $WATCHED functions answered"
