@@ -368,3 +368,38 @@ async fn pictures_are_as_small_as_libpng_makes_them() {
         );
     }
 }
+
+/// Building the tile index (the embedded store's tile facts, about 30 ms of
+/// CPU, then the index of 90,601 tiles) must leave the async runtime free: on
+/// a single-threaded runtime, a task ticking every millisecond keeps ticking
+/// while the work runs on the blocking pool. Done inline, it could not tick
+/// until the work ended.
+#[tokio::test(flavor = "current_thread")]
+async fn the_tile_index_is_built_off_the_async_workers() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    let store = crate::common::embedded();
+    let tiles = land::map::TileIndexCache::default();
+    let ticks = Arc::new(AtomicU32::new(0));
+    let ticker = {
+        let ticks = ticks.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                ticks.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    // Let the ticker start, then build.
+    tokio::task::yield_now().await;
+    let before = ticks.load(Ordering::Relaxed);
+    let index = tiles.get(store.as_ref(), crate::common::NOW).await.unwrap();
+    let during = ticks.load(Ordering::Relaxed) - before;
+    ticker.abort();
+    assert!(!index.data_version().is_empty());
+    assert!(
+        during >= 10,
+        "the runtime ticked {during} times during the build"
+    );
+}
