@@ -54,13 +54,14 @@ fn main() {
     let facts = runtime.block_on(store.city_tiles()).unwrap();
     let read = started.elapsed();
     let index = TileIndex::build(&facts, store.data_version(), NOW);
+    let built = started.elapsed() - read;
     let stored = facts.to_bytes();
     let decode = Instant::now();
     CityTiles::from_bytes(&stored).unwrap();
     println!(
         "tile index: facts read {}, index built {}; stored facts {} bytes, decoded in {}",
         ms(read),
-        ms(started.elapsed() - read),
+        ms(built),
         stored.len(),
         ms(decode.elapsed())
     );
