@@ -7,6 +7,7 @@ mod common;
 
 mod bids;
 mod districts;
+mod dynamo_fanout;
 mod estates;
 mod http_edge;
 mod lambda_events;
