@@ -196,14 +196,44 @@ async fn the_parcel_limit_is_15000() {
     assert_eq!(pixmap.width(), 500);
 }
 
+/// Integers out of range are clamped, as the original's `sanitize()` did:
+/// the Unity explorer's thumbnails ask `size=50`, wide scenes `size` 1..4.
+#[tokio::test]
+async fn sizes_out_of_range_are_clamped() {
+    let app = app().await;
+    for (asked, clamped) in [
+        (
+            "/v1/parcels/10/10/map.png?width=200&height=200&size=50",
+            "/v1/parcels/10/10/map.png?width=200&height=200&size=40",
+        ),
+        (
+            "/v1/map.png?width=31&height=2049&size=20",
+            "/v1/map.png?width=32&height=2048&size=20",
+        ),
+        (
+            "/v1/map.png?width=300&height=300&size=1",
+            "/v1/map.png?width=300&height=300&size=5",
+        ),
+    ] {
+        let got = fetch(&app, asked, None).await;
+        let expected = fetch(&app, clamped, None).await;
+        assert_eq!(got.status, 200, "{asked}");
+        assert_eq!(expected.status, 200, "{clamped}");
+        assert_eq!(got.bytes, expected.bytes, "{asked} draws {clamped}");
+    }
+    // The parcel limit applies after clamping: 2048 x 2048 at size 5.
+    let message = fetch(&app, "/v1/map.png?width=9999&height=9999&size=1", None)
+        .await
+        .error(400);
+    assert!(message.contains("169744 parcels"), "{message}");
+}
+
 #[tokio::test]
 async fn bad_parameters_are_named() {
     let app = app().await;
     for (query, name) in [
-        ("width=31", "width"),
-        ("height=2049", "height"),
-        ("size=4", "size"),
         ("size=abc", "size"),
+        ("width=1.5", "width"),
         ("center=151,0", "center"),
         ("center=1", "center"),
         ("selected=1,1;2", "selected"),

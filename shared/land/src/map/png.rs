@@ -46,14 +46,11 @@ pub struct CenterParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FramedPngParams {
-    /// Image width in pixels, 32..2048 (default 500)
-    #[param(minimum = 32, maximum = 2048)]
+    /// Image width in pixels (default 500): clamped into 32..2048
     width: Option<i64>,
-    /// Image height in pixels, 32..2048 (default 500)
-    #[param(minimum = 32, maximum = 2048)]
+    /// Image height in pixels (default 500): clamped into 32..2048
     height: Option<i64>,
-    /// Pixels per parcel side, 5..40 (default 10)
-    #[param(minimum = 5, maximum = 40)]
+    /// Pixels per parcel side (default 10): clamped into 5..40
     size: Option<i64>,
     /// Highlight parcels on sale (default false)
     publications: Option<bool>,

@@ -12,14 +12,6 @@ pub const DEFAULT_SIZE: u32 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ViewError {
-    /// A parameter out of its range; the message names it.
-    #[error("Invalid query parameter \"{name}\": must be between {min} and {max}, got {value}")]
-    OutOfRange {
-        name: &'static str,
-        min: u32,
-        max: u32,
-        value: i64,
-    },
     #[error(
         "Too many parcels. You are trying to render {0} parcels and the maximum allowed is {MAX_RENDER_PARCELS}."
     )]
@@ -71,25 +63,16 @@ impl Viewport {
     }
 }
 
-fn checked(
-    name: &'static str,
-    value: i64,
-    range: &std::ops::RangeInclusive<u32>,
-) -> Result<u32, ViewError> {
-    u32::try_from(value)
-        .ok()
-        .filter(|v| range.contains(v))
-        .ok_or(ViewError::OutOfRange {
-            name,
-            min: *range.start(),
-            max: *range.end(),
-            value,
-        })
+/// An integer out of its range is clamped into it, as the original's
+/// `sanitize()` did: real clients rely on it (the Unity explorer asks
+/// thumbnails with `size=50`, and `size` 1..4 for wide scenes).
+fn clamped(value: i64, range: &std::ops::RangeInclusive<u32>) -> u32 {
+    value.clamp(i64::from(*range.start()), i64::from(*range.end())) as u32
 }
 
 impl MapView {
-    /// Builds a view from raw parameters (`None`: the default), checking ranges
-    /// and the parcel limit.
+    /// Builds a view from raw parameters (`None`: the default), clamping
+    /// integers into their ranges, then checking the parcel limit.
     pub fn new(
         width: Option<i64>,
         height: Option<i64>,
@@ -101,9 +84,9 @@ impl MapView {
         selected.sort_unstable();
         selected.dedup();
         let view = Self {
-            width: checked("width", width.unwrap_or(DEFAULT_SIDE.into()), &SIDE_RANGE)?,
-            height: checked("height", height.unwrap_or(DEFAULT_SIDE.into()), &SIDE_RANGE)?,
-            size: checked("size", size.unwrap_or(DEFAULT_SIZE.into()), &SIZE_RANGE)?,
+            width: clamped(width.unwrap_or(DEFAULT_SIDE.into()), &SIDE_RANGE),
+            height: clamped(height.unwrap_or(DEFAULT_SIDE.into()), &SIDE_RANGE),
+            size: clamped(size.unwrap_or(DEFAULT_SIZE.into()), &SIZE_RANGE),
             center,
             selected,
             publications,
@@ -185,30 +168,16 @@ mod tests {
     }
 
     #[test]
-    fn ranges_name_the_parameter() {
-        assert!(
-            view(31, 500, 10)
-                .unwrap_err()
-                .to_string()
-                .contains("\"width\"")
-        );
-        assert!(
-            view(500, 2049, 10)
-                .unwrap_err()
-                .to_string()
-                .contains("\"height\"")
-        );
-        assert!(
-            view(500, 500, 4)
-                .unwrap_err()
-                .to_string()
-                .contains("\"size\"")
-        );
-        assert!(
-            view(500, 500, 41)
-                .unwrap_err()
-                .to_string()
-                .contains("\"size\"")
+    fn integers_out_of_range_are_clamped_before_the_limit() {
+        let sides = |v: MapView| (v.width, v.height, v.size);
+        assert_eq!(sides(view(31, 500, 10).unwrap()), (32, 500, 10));
+        assert_eq!(sides(view(500, 2049, 50).unwrap()), (500, 2048, 40));
+        assert_eq!(sides(view(-7, i64::MAX, 41).unwrap()), (32, 2048, 40));
+        assert_eq!(sides(view(100, 100, 1).unwrap()), (100, 100, 5));
+        // Clamped first: 4096 x 4096 at size 1 is 2048 x 2048 at size 5.
+        assert_eq!(
+            view(4096, 4096, 1).unwrap_err(),
+            ViewError::TooManyParcels(169_744)
         );
     }
 
