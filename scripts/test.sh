@@ -22,7 +22,7 @@ MOTO_VERSION="5.2.5"
 CARGO_LAMBDA_VERSION="1.9.2"
 # The modules of the `api` test binary that test HTTP behaviour on the store
 # under test; the others (caches, persistence, queue) run once.
-HTTP_MODULES=(parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::)
+HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::)
 
 step() { printf '\n==> %s\n' "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }

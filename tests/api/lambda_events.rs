@@ -167,3 +167,46 @@ async fn the_map_function_returns_a_binary_png_body() {
     let pixmap = tiny_skia::Pixmap::decode_png(&png).unwrap();
     assert_eq!((pixmap.width(), pixmap.height()), (200, 150));
 }
+
+/// A JSON answer the client accepts compressed travels as binary: gzip bytes,
+/// base64-encoded with `isBase64Encoded`, `Content-Encoding` intact, so that
+/// API Gateway hands the client the gzip body it asked for.
+#[tokio::test]
+async fn compressed_json_travels_base64_encoded_with_its_content_encoding() {
+    use base64::Engine;
+    use lambda_http::request::LambdaRequest;
+    use lambda_http::{Adapter, Context, LambdaEvent, Service};
+
+    let mut event: Value = serde_json::from_str(include_str!("../../events/parcels.json")).unwrap();
+    let plain_answer = {
+        let router = function("parcels").await;
+        let mut adapter: Adapter<'_, _, _> = Adapter::from(router);
+        let payload: LambdaRequest = serde_json::from_value(event.clone()).unwrap();
+        let answer = adapter
+            .call(LambdaEvent::new(payload, Context::default()))
+            .await
+            .unwrap();
+        serde_json::to_value(&answer).unwrap()
+    };
+    assert_eq!(plain_answer["isBase64Encoded"], false);
+    event["headers"]["accept-encoding"] = "gzip, deflate".into();
+    let router = function("parcels").await;
+    let mut adapter: Adapter<'_, _, _> = Adapter::from(router);
+    let payload: LambdaRequest = serde_json::from_value(event).unwrap();
+    let answer = adapter
+        .call(LambdaEvent::new(payload, Context::default()))
+        .await
+        .unwrap();
+    let wire = serde_json::to_value(&answer).unwrap();
+    assert_eq!(wire["statusCode"], 200);
+    assert_eq!(wire["isBase64Encoded"], true, "{wire:#}");
+    assert_eq!(wire["headers"]["content-encoding"], "gzip");
+    assert_eq!(wire["headers"]["content-type"], "application/json");
+    let gzip = base64::engine::general_purpose::STANDARD
+        .decode(wire["body"].as_str().unwrap())
+        .expect("a base64 body");
+    let json: Value = serde_json::from_slice(&crate::common::decode(Some("gzip"), &gzip)).unwrap();
+    let plain: Value = serde_json::from_str(plain_answer["body"].as_str().unwrap()).unwrap();
+    assert_eq!(json, plain);
+    assert_eq!(json["data"]["id"], "-48,-29");
+}

@@ -6,6 +6,7 @@
 mod common;
 
 mod bids;
+mod clients;
 mod districts;
 mod dynamo_fanout;
 mod estates;

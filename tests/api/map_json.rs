@@ -44,11 +44,20 @@ async fn both_corners_are_required_and_checked() {
         get("/v1/map?se=1,1").await.error(400, "missing_parameter"),
         "Both \"nw\" and \"se\" are required query params"
     );
-    let message = get("/v1/map?nw=0,0&se=200,0")
+    let message = get("/v1/map?nw=0,0&se=east,0")
         .await
         .error(400, "invalid_parameter");
     assert!(
-        message.contains("\"se\"") && message.contains("out of bounds"),
+        message.contains("\"se\"") && message.contains("integer"),
         "{message}"
     );
+    let message = get("/v1/map?nw=0;0&se=1,1")
+        .await
+        .error(400, "invalid_parameter");
+    assert!(
+        message.contains("\"nw\"") && message.contains("x,y"),
+        "{message}"
+    );
+    // A corner past the edge is cut to the city (see clients.rs).
+    assert_eq!(get("/v1/map?nw=0,0&se=200,0").await.data()["total"], 151);
 }

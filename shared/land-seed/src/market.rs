@@ -3,7 +3,7 @@
 //! status (some expired), bids and mortgages. The same seed always gives the
 //! same data, byte for byte, whatever the clock says.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore, SeedableRng};
@@ -105,10 +105,11 @@ pub fn generate(seed: u64, layout: &Layout) -> Market {
     let mut parcels: Vec<Parcel> = Coord::all()
         .map(|c| plain_parcel(&mut g, layout, c))
         .collect();
-    let estates = grow_estates(&mut g, &mut parcels);
+    let mut estates = grow_estates(&mut g, &mut parcels);
     let publications = publish(&mut g, &mut parcels, &estates);
     let bids = place_bids(&mut g, &parcels, &estates);
     let mortgages = request_mortgages(&mut g, &parcels, &publications);
+    grant_approvals(&g, &mut parcels, &mut estates);
     Market {
         parcels,
         estates,
@@ -235,9 +236,51 @@ fn new_estate(g: &mut Generator, id: String, owner: String, parcels: Vec<XY>) ->
         token_id: id.clone(),
         update_operator,
         operator: None,
+        approvals_for_all: Vec::new(),
+        update_managers: Vec::new(),
         publication: None,
         owner,
         id,
+    }
+}
+
+/// Some owners approved operators for all of their assets, or named update
+/// managers (the lists the API added in 2019): per owner, so every asset of
+/// an owner shows the same lists. Drawn from a stream of their own, after the
+/// sales, so the rest of the market stays as it was.
+fn grant_approvals(g: &Generator, parcels: &mut [Parcel], estates: &mut [Estate]) {
+    let mut r = Generator {
+        rng: g.rng.clone(),
+        owners: g.owners.clone(),
+    };
+    r.rng.set_stream(2);
+    let grant = |r: &mut Generator, owner: &str, p: f64| {
+        if !r.chance(p) {
+            return Vec::new();
+        }
+        let mut granted: Vec<String> = Vec::new();
+        for _ in 0..r.rng.random_range(1..=2) {
+            let to = r.owner();
+            if to != owner && !granted.contains(&to) {
+                granted.push(to);
+            }
+        }
+        granted
+    };
+    let mut lists: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+    for owner in &g.owners {
+        let approvals = grant(&mut r, owner, 0.1);
+        let managers = grant(&mut r, owner, 0.06);
+        lists.insert(owner.clone(), (approvals, managers));
+    }
+    let lists_of = |owner: &str| lists.get(owner).cloned().unwrap_or_default();
+    for parcel in parcels.iter_mut() {
+        if let Some(owner) = &parcel.owner {
+            (parcel.approvals_for_all, parcel.update_managers) = lists_of(owner);
+        }
+    }
+    for estate in estates.iter_mut() {
+        (estate.approvals_for_all, estate.update_managers) = lists_of(&estate.owner);
     }
 }
 

@@ -52,7 +52,10 @@ pub async fn app() -> Router {
 pub struct Answer {
     pub status: StatusCode,
     pub headers: http::HeaderMap,
+    /// The body as JSON, decoded first when it came compressed.
     pub body: Value,
+    /// The bytes the body took on the wire.
+    pub wire_bytes: usize,
 }
 
 impl Answer {
@@ -77,16 +80,49 @@ pub async fn send(router: Router, request: Request<Body>) -> Answer {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let encoding = headers.get("content-encoding").map(|v| v.to_str().unwrap());
+    let plain = decode(encoding, &bytes);
+    let body = serde_json::from_slice(&plain).unwrap_or(Value::Null);
     Answer {
         status,
         headers,
         body,
+        wire_bytes: bytes.len(),
     }
+}
+
+/// A body as the client reads it, after undoing `Content-Encoding`.
+pub fn decode(encoding: Option<&str>, bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    match encoding {
+        None => plain.extend_from_slice(bytes),
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut plain)
+                .expect("a gzip body");
+        }
+        Some("br") => {
+            brotli_decompressor::Decompressor::new(bytes, 4096)
+                .read_to_end(&mut plain)
+                .expect("a brotli body");
+        }
+        Some(other) => panic!("unexpected content-encoding {other}"),
+    }
+    plain
 }
 
 pub async fn get(uri: &str) -> Answer {
     send(app().await, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+/// A GET with the `Accept-Encoding` a client sends.
+pub async fn get_accepting(uri: &str, accept_encoding: &str) -> Answer {
+    let request = Request::get(uri)
+        .header("accept-encoding", accept_encoding)
+        .body(Body::empty())
+        .unwrap();
+    send(app().await, request).await
 }
 
 /// The ids ("x,y" or estate ids) of a list of assets.

@@ -7,6 +7,7 @@ use crate::domain::address;
 use crate::domain::bid::{Bid, BidStatus};
 use crate::domain::parcel::Asset;
 use crate::domain::publication::AssetType;
+use crate::domain::status::AnyOf;
 use crate::http::LandPath;
 use crate::http::{
     AddressParam, ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query,
@@ -15,17 +16,19 @@ use crate::http::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
-    /// Keep only bids in this status (default: all)
-    #[param(inline)]
-    status: Option<BidStatus>,
+    /// Keep only bids in any of these statuses (default: all)
+    #[serde(default)]
+    #[param(value_type = Option<Vec<BidStatus>>, inline, style = Form, explode)]
+    status: AnyOf<BidStatus>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AssetBidsParams {
-    /// Keep only bids in this status (default: all)
-    #[param(inline)]
-    status: Option<BidStatus>,
+    /// Keep only bids in any of these statuses (default: all)
+    #[serde(default)]
+    #[param(value_type = Option<Vec<BidStatus>>, inline, style = Form, explode)]
+    status: AnyOf<BidStatus>,
     /// Keep only bids of this bidder
     #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
     bidder: Option<String>,
@@ -54,7 +57,7 @@ pub async fn bids_of_address(
     path: PathParams,
     Query(p): Query<StatusParam>,
 ) -> ApiResult<Vec<Bid>> {
-    Ok(Data(s.store.bids_of(&path.address()?, p.status).await?))
+    Ok(Data(s.store.bids_of(&path.address()?, &p.status).await?))
 }
 
 async fn bids_on(
@@ -71,7 +74,7 @@ async fn bids_on(
         .map_err(|e| ApiError::invalid(format!("Invalid query parameter \"bidder\": {e}")))?;
     let bids = s
         .store
-        .bids_on(asset_type, asset_id, p.status, bidder.as_deref())
+        .bids_on(asset_type, asset_id, &p.status, bidder.as_deref())
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Estate with id {asset_id} not found")))?;
     let sanitize = p.sanitize.unwrap_or(true);
@@ -118,7 +121,7 @@ pub async fn bid_assets(
 ) -> ApiResult<Vec<Asset>> {
     Ok(Data(
         s.store
-            .bid_assets(&path.address()?, p.status, s.clock.now_ms())
+            .bid_assets(&path.address()?, &p.status, s.clock.now_ms())
             .await?,
     ))
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::publication::{Publication, StatusFilter};
+use super::status::AnyOf;
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
@@ -51,9 +52,10 @@ impl SortBy {
 }
 
 /// A validated listing request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListingQuery {
-    pub status: StatusFilter,
+    /// Never empty: `open` when the caller gave no status.
+    pub status: AnyOf<StatusFilter>,
     pub sort_by: SortBy,
     pub sort_order: SortOrder,
     pub limit: usize,
@@ -62,14 +64,14 @@ pub struct ListingQuery {
 
 impl Default for ListingQuery {
     fn default() -> Self {
-        Self::new(None, None, None, None, None)
+        Self::new(AnyOf::default(), None, None, None, None)
     }
 }
 
 impl ListingQuery {
     /// Applies the defaults; `limit` is clamped to 1..=100.
     pub fn new(
-        status: Option<StatusFilter>,
+        status: AnyOf<StatusFilter>,
         sort_by: Option<SortBy>,
         sort_order: Option<SortOrder>,
         limit: Option<u64>,
@@ -77,7 +79,7 @@ impl ListingQuery {
     ) -> Self {
         let sort_by = sort_by.unwrap_or(SortBy::CreatedAt);
         Self {
-            status: status.unwrap_or(StatusFilter::Open),
+            status: status.or(StatusFilter::Open),
             sort_by,
             sort_order: sort_order.unwrap_or_else(|| sort_by.default_order()),
             limit: limit.map_or(DEFAULT_LIMIT, |l| (l as usize).clamp(1, MAX_LIMIT)),
@@ -163,7 +165,7 @@ mod tests {
         assert_eq!(
             (q.status, q.sort_by, q.sort_order, q.limit, q.offset),
             (
-                StatusFilter::Open,
+                AnyOf::from(StatusFilter::Open),
                 SortBy::CreatedAt,
                 SortOrder::Desc,
                 20,
@@ -171,20 +173,31 @@ mod tests {
             )
         );
         assert_eq!(
-            ListingQuery::new(None, Some(SortBy::Price), None, None, None).sort_order,
+            ListingQuery::new(AnyOf::default(), Some(SortBy::Price), None, None, None).sort_order,
             SortOrder::Asc
         );
         assert_eq!(
-            ListingQuery::new(None, Some(SortBy::ExpiresAt), None, None, None).sort_order,
+            ListingQuery::new(AnyOf::default(), Some(SortBy::ExpiresAt), None, None, None)
+                .sort_order,
             SortOrder::Asc
         );
         assert_eq!(
-            ListingQuery::new(None, Some(SortBy::BlockTimeUpdatedAt), None, None, None).sort_order,
+            ListingQuery::new(
+                AnyOf::default(),
+                Some(SortBy::BlockTimeUpdatedAt),
+                None,
+                None,
+                None
+            )
+            .sort_order,
             SortOrder::Desc
         );
-        assert_eq!(ListingQuery::new(None, None, None, Some(0), None).limit, 1);
         assert_eq!(
-            ListingQuery::new(None, None, None, Some(1000), None).limit,
+            ListingQuery::new(AnyOf::default(), None, None, Some(0), None).limit,
+            1
+        );
+        assert_eq!(
+            ListingQuery::new(AnyOf::default(), None, None, Some(1000), None).limit,
             100
         );
     }
@@ -192,15 +205,21 @@ mod tests {
     #[test]
     fn every_sort_order_with_ties_broken_by_asset() {
         assert_eq!(ids(&ListingQuery::default()), [4, 2, 3, 1]);
-        let price = ListingQuery::new(None, Some(SortBy::Price), None, None, None);
+        let price = ListingQuery::new(AnyOf::default(), Some(SortBy::Price), None, None, None);
         assert_eq!(ids(&price), [2, 4, 3, 1]);
-        let price_desc =
-            ListingQuery::new(None, Some(SortBy::Price), Some(SortOrder::Desc), None, None);
+        let price_desc = ListingQuery::new(
+            AnyOf::default(),
+            Some(SortBy::Price),
+            Some(SortOrder::Desc),
+            None,
+            None,
+        );
         assert_eq!(ids(&price_desc), [1, 3, 2, 4]);
-        let expires = ListingQuery::new(None, Some(SortBy::ExpiresAt), None, None, None);
+        let expires =
+            ListingQuery::new(AnyOf::default(), Some(SortBy::ExpiresAt), None, None, None);
         assert_eq!(ids(&expires), [4, 2, 3, 1]);
         let updated = ListingQuery::new(
-            None,
+            AnyOf::default(),
             Some(SortBy::BlockTimeUpdatedAt),
             Some(SortOrder::Asc),
             None,
@@ -211,7 +230,15 @@ mod tests {
 
     #[test]
     fn pages_are_stable_and_cover_everything_once() {
-        let q = |offset| ListingQuery::new(None, Some(SortBy::Price), None, Some(1), Some(offset));
+        let q = |offset| {
+            ListingQuery::new(
+                AnyOf::default(),
+                Some(SortBy::Price),
+                None,
+                Some(1),
+                Some(offset),
+            )
+        };
         let all: Vec<u32> = (0..4).flat_map(|o| ids(&q(o))).collect();
         assert_eq!(all, [2, 4, 3, 1]);
         let page = q(10).page(rows(), u32::cmp);

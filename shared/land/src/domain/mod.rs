@@ -11,5 +11,6 @@ pub mod num;
 pub mod parcel;
 pub mod proximity;
 pub mod publication;
+pub mod status;
 pub mod token_id;
 pub mod translations;

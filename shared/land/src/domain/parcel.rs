@@ -43,6 +43,14 @@ pub struct Parcel {
     pub operator: Option<String>,
     pub auction_timestamp: Option<String>,
     pub in_estate: bool,
+    /// Addresses the owner approved for all of its assets (ERC-721
+    /// `setApprovalForAll`); empty when there are none.
+    #[serde(default)]
+    pub approvals_for_all: Vec<String>,
+    /// Addresses the owner let update the content of all of its assets
+    /// (`setUpdateManager`); empty when there are none.
+    #[serde(default)]
+    pub update_managers: Vec<String>,
     /// The asset's current publication; filled in when the parcel is read.
     #[serde(default)]
     pub publication: Option<Publication>,
@@ -67,6 +75,8 @@ impl Parcel {
             operator: None,
             auction_timestamp: None,
             in_estate: false,
+            approvals_for_all: Vec::new(),
+            update_managers: Vec::new(),
             publication: None,
         }
     }
@@ -118,6 +128,14 @@ pub struct Estate {
     pub update_operator: Option<String>,
     #[serde(default)]
     pub operator: Option<String>,
+    /// Addresses the owner approved for all of its assets (ERC-721
+    /// `setApprovalForAll`); empty when there are none.
+    #[serde(default)]
+    pub approvals_for_all: Vec<String>,
+    /// Addresses the owner let update the content of all of its assets
+    /// (`setUpdateManager`); empty when there are none.
+    #[serde(default)]
+    pub update_managers: Vec<String>,
     #[serde(default)]
     pub publication: Option<Publication>,
 }

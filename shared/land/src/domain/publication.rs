@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::num;
+use super::status::AnyOf;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
@@ -84,27 +85,36 @@ pub fn current(publications: &[Publication], now_ms: i64) -> Option<&Publication
     publications.iter().find(|p| p.expires_at >= now_ms)
 }
 
+impl AnyOf<StatusFilter> {
+    /// Whether the publication is in any of the statuses (an empty filter
+    /// lets every publication through).
+    pub fn matches(&self, publication: &Publication, now_ms: i64) -> bool {
+        self.is_empty() || self.iter().any(|s| s.matches(publication, now_ms))
+    }
+}
+
 /// The publication an asset shows in a listing filtered by `status`: its latest
-/// one in that status. `publications` must be newest first.
-pub fn latest_matching(
-    publications: &[Publication],
-    status: StatusFilter,
+/// one in any of those statuses. `publications` must be newest first.
+pub fn latest_matching<'a>(
+    publications: &'a [Publication],
+    status: &AnyOf<StatusFilter>,
     now_ms: i64,
-) -> Option<&Publication> {
+) -> Option<&'a Publication> {
     publications.iter().find(|p| status.matches(p, now_ms))
 }
 
 /// The publication an asset shows in a per-address list: with a `status`
-/// filter, its latest one in that status (`None`: the asset is left out);
+/// filter, its latest one in those statuses (`None`: the asset is left out);
 /// without, its current one. `publications` must be newest first.
-pub fn shown_for(
-    publications: &[Publication],
-    status: Option<StatusFilter>,
+pub fn shown_for<'a>(
+    publications: &'a [Publication],
+    status: &AnyOf<StatusFilter>,
     now_ms: i64,
-) -> Option<Option<&Publication>> {
-    match status {
-        Some(status) => latest_matching(publications, status, now_ms).map(Some),
-        None => Some(current(publications, now_ms)),
+) -> Option<Option<&'a Publication>> {
+    if status.is_empty() {
+        Some(current(publications, now_ms))
+    } else {
+        latest_matching(publications, status, now_ms).map(Some)
     }
 }
 
@@ -154,8 +164,16 @@ pub(crate) mod tests {
         assert_eq!(current(&rows, 50).unwrap().block_time_created_at, 20);
         assert_eq!(current(&rows, 35).unwrap().block_time_created_at, 30);
         assert!(current(&rows, 700).is_none());
-        let cancelled = latest_matching(&rows, StatusFilter::Cancelled, 0).unwrap();
+        let cancelled = latest_matching(&rows, &StatusFilter::Cancelled.into(), 0).unwrap();
         assert_eq!(cancelled.block_time_created_at, 10);
+        let sold_or_cancelled = AnyOf::new([StatusFilter::Cancelled, StatusFilter::Sold]);
+        let latest = latest_matching(&rows, &sold_or_cancelled, 0).unwrap();
+        assert_eq!(latest.block_time_created_at, 20);
+        let expired = latest_matching(&rows, &StatusFilter::Expired.into(), 50).unwrap();
+        assert_eq!(expired.block_time_created_at, 30);
+        assert!(shown_for(&rows, &StatusFilter::Open.into(), 50).is_none());
+        let none = shown_for(&rows, &AnyOf::default(), 50).unwrap().unwrap();
+        assert_eq!(none.block_time_created_at, 20);
     }
 
     #[test]

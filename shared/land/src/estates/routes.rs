@@ -6,6 +6,7 @@ use super::EstatesState;
 use crate::domain::listing::{ListingQuery, SortBy, SortOrder};
 use crate::domain::parcel::Estate;
 use crate::domain::publication::StatusFilter;
+use crate::domain::status::AnyOf;
 use crate::http::LandPath;
 use crate::http::{
     AddressParam, ApiError, ApiResult, Data, Envelope, ErrorBody, PathParams, Query, non_negative,
@@ -14,9 +15,10 @@ use crate::http::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Publication status to list (default `open`: not expired)
-    #[param(inline)]
-    status: Option<StatusFilter>,
+    /// Publication statuses to list, any of them (default `open`: not expired)
+    #[serde(default)]
+    #[param(value_type = Option<Vec<StatusFilter>>, inline, style = Form, explode)]
+    status: AnyOf<StatusFilter>,
     /// Property to order by (default `created_at`)
     #[param(inline)]
     sort_by: Option<SortBy>,
@@ -75,9 +77,10 @@ pub async fn estate_by_id(State(s): State<EstatesState>, path: PathParams) -> Ap
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
-    /// Keep only estates with a publication in this status
-    #[param(inline)]
-    status: Option<StatusFilter>,
+    /// Keep only estates with a publication in any of these statuses
+    #[serde(default)]
+    #[param(value_type = Option<Vec<StatusFilter>>, inline, style = Form, explode)]
+    status: AnyOf<StatusFilter>,
 }
 
 /// Estates the address owns or operates.
@@ -91,7 +94,7 @@ pub async fn estates_of_address(
     let address = path.address()?;
     Ok(Data(
         s.store
-            .estates_of(&address, p.status, s.clock.now_ms())
+            .estates_of(&address, &p.status, s.clock.now_ms())
             .await?,
     ))
 }

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use crate::domain::listing::{ListingQuery, Page};
 use crate::domain::parcel::Estate;
 use crate::domain::publication::StatusFilter;
+use crate::domain::status::AnyOf;
 use platform::store::StoreResult;
 
 #[async_trait]
@@ -15,7 +16,7 @@ pub trait EstateStore: Send + Sync {
     async fn estates_of(
         &self,
         address: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Estate>>;
 }

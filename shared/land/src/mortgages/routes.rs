@@ -5,6 +5,7 @@ use utoipa::IntoParams;
 use super::MortgagesState;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::Parcel;
+use crate::domain::status::AnyOf;
 use crate::http::LandPath;
 use crate::http::{
     AddressParam, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query,
@@ -13,9 +14,10 @@ use crate::http::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
-    /// Keep only mortgages in this status (default: all)
-    #[param(inline)]
-    status: Option<MortgageStatus>,
+    /// Keep only mortgages in any of these statuses (default: all)
+    #[serde(default)]
+    #[param(value_type = Option<Vec<MortgageStatus>>, inline, style = Form, explode)]
+    status: AnyOf<MortgageStatus>,
 }
 
 /// Parcels with an active (not cancelled) mortgage requested by the address
@@ -42,7 +44,7 @@ pub async fn mortgages_of_address(
     Query(p): Query<StatusParam>,
 ) -> ApiResult<Vec<Mortgage>> {
     Ok(Data(
-        s.store.mortgages_of(&path.address()?, p.status).await?,
+        s.store.mortgages_of(&path.address()?, &p.status).await?,
     ))
 }
 
@@ -54,5 +56,5 @@ pub async fn mortgages_on_parcel(
     path: PathParams,
     Query(p): Query<StatusParam>,
 ) -> ApiResult<Vec<Mortgage>> {
-    Ok(Data(s.store.mortgages_on(path.coord()?, p.status).await?))
+    Ok(Data(s.store.mortgages_on(path.coord()?, &p.status).await?))
 }

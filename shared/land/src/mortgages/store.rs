@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use crate::domain::coords::Coord;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::Parcel;
+use crate::domain::status::AnyOf;
 use platform::store::StoreResult;
 
 #[async_trait]
@@ -13,12 +14,12 @@ pub trait MortgageStore: Send + Sync {
     async fn mortgages_of(
         &self,
         borrower: &str,
-        status: Option<MortgageStatus>,
+        status: &AnyOf<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>>;
     async fn mortgages_on(
         &self,
         parcel: Coord,
-        status: Option<MortgageStatus>,
+        status: &AnyOf<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>>;
     /// Parcels with a mortgage of the borrower that is not cancelled and that
     /// have a publication.

@@ -7,6 +7,7 @@ use crate::domain::coords::Coord;
 use crate::domain::listing::{ListingQuery, SortBy, SortOrder};
 use crate::domain::parcel::Parcel;
 use crate::domain::publication::StatusFilter;
+use crate::domain::status::AnyOf;
 use crate::domain::token_id;
 use crate::http::LandPath;
 use crate::http::{
@@ -17,9 +18,10 @@ use crate::http::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Publication status to list (default `open`: not expired)
-    #[param(inline)]
-    status: Option<StatusFilter>,
+    /// Publication statuses to list, any of them (default `open`: not expired)
+    #[serde(default)]
+    #[param(value_type = Option<Vec<StatusFilter>>, inline, style = Form, explode)]
+    status: AnyOf<StatusFilter>,
     /// Property to order by (default `created_at`)
     #[param(inline)]
     sort_by: Option<SortBy>,
@@ -33,10 +35,10 @@ pub struct ListParams {
     #[param(minimum = 0)]
     offset: Option<i64>,
     /// North-west corner "x,y": with `se`, lists every parcel of the box instead
-    #[param(pattern = "^-?(150|1[0-4][0-9]|[1-9]?[0-9]),-?(150|1[0-4][0-9]|[1-9]?[0-9])$")]
+    #[param(pattern = "^-?[0-9]{1,9},-?[0-9]{1,9}$")]
     nw: Option<String>,
     /// South-east corner "x,y"
-    #[param(pattern = "^-?(150|1[0-4][0-9]|[1-9]?[0-9]),-?(150|1[0-4][0-9]|[1-9]?[0-9])$")]
+    #[param(pattern = "^-?[0-9]{1,9},-?[0-9]{1,9}$")]
     se: Option<String>,
 }
 
@@ -50,7 +52,8 @@ pub struct ParcelList {
 /// Lists parcels on the marketplace, or every parcel of a box.
 ///
 /// With `nw` and `se`, answers every parcel of the box (x ascending, then y
-/// descending) and ignores the listing parameters.
+/// descending) and ignores the listing parameters. The box is cut to the
+/// city (a box wholly outside answers nothing); up to 15,000 parcels.
 #[utoipa::path(get, path = "/v1/parcels", tag = "parcels", params(ListParams),
     responses((status = 200, body = Envelope<ParcelList>), (status = 400, body = ErrorBody)))]
 pub async fn list_parcels(
@@ -59,8 +62,10 @@ pub async fn list_parcels(
 ) -> ApiResult<ParcelList> {
     let now = s.clock.now_ms();
     if p.nw.is_some() || p.se.is_some() {
-        let area = parse_area(p.nw.as_deref(), p.se.as_deref())?;
-        let parcels = s.store.parcels_in(area, now).await?;
+        let parcels = match parse_area(p.nw.as_deref(), p.se.as_deref())? {
+            Some(area) => s.store.parcels_in(area, now).await?,
+            None => Vec::new(),
+        };
         return Ok(Data(ParcelList {
             total: parcels.len(),
             parcels,
@@ -130,9 +135,10 @@ pub async fn encoded_id(path: PathParams) -> ApiResult<EncodedId> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
-    /// Keep only assets with a publication in this status
-    #[param(inline)]
-    status: Option<StatusFilter>,
+    /// Keep only assets with a publication in any of these statuses
+    #[serde(default)]
+    #[param(value_type = Option<Vec<StatusFilter>>, inline, style = Form, explode)]
+    status: AnyOf<StatusFilter>,
 }
 
 /// Parcels the address owns or operates.
@@ -146,7 +152,7 @@ pub async fn parcels_of_address(
     let address = path.address()?;
     Ok(Data(
         s.store
-            .parcels_of(&address, p.status, s.clock.now_ms())
+            .parcels_of(&address, &p.status, s.clock.now_ms())
             .await?,
     ))
 }

@@ -6,6 +6,7 @@ use crate::domain::coords::{Area, Coord};
 use crate::domain::listing::{ListingQuery, Page};
 use crate::domain::parcel::Parcel;
 use crate::domain::publication::StatusFilter;
+use crate::domain::status::AnyOf;
 use platform::store::StoreResult;
 
 /// Every parcel read carries its publication: the current one for single
@@ -21,7 +22,7 @@ pub trait ParcelStore: Send + Sync {
     async fn parcels_of(
         &self,
         address: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Parcel>>;
 }

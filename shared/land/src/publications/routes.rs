@@ -4,15 +4,17 @@ use utoipa::IntoParams;
 
 use super::PublicationsState;
 use crate::domain::publication::{AssetType, Publication, StatusFilter};
+use crate::domain::status::AnyOf;
 use crate::http::LandPath;
 use crate::http::{ApiError, ApiResult, CoordParams, Data, Envelope, ErrorBody, PathParams, Query};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatusParam {
-    /// Keep only publications in this status (default: all)
-    #[param(inline)]
-    status: Option<StatusFilter>,
+    /// Keep only publications in any of these statuses (default: all)
+    #[serde(default)]
+    #[param(value_type = Option<Vec<StatusFilter>>, inline, style = Form, explode)]
+    status: AnyOf<StatusFilter>,
 }
 
 /// Every publication that ever existed for the parcel, newest first.
@@ -26,7 +28,7 @@ pub async fn publications_on_parcel(
     let at = path.coord()?;
     Ok(Data(
         s.store
-            .publications_on(AssetType::Parcel, &at.id(), p.status, s.clock.now_ms())
+            .publications_on(AssetType::Parcel, &at.id(), &p.status, s.clock.now_ms())
             .await?,
     ))
 }

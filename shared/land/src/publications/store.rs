@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use crate::domain::publication::{AssetType, Publication, StatusFilter};
+use crate::domain::status::AnyOf;
 use platform::store::StoreResult;
 
 #[async_trait]
@@ -13,7 +14,7 @@ pub trait PublicationStore: Send + Sync {
         &self,
         asset_type: AssetType,
         asset_id: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Publication>>;
 }

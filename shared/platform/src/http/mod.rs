@@ -9,6 +9,6 @@ mod query;
 
 pub use envelope::{ApiResult, Data, Envelope};
 pub use error::{ApiError, ErrorBody};
-pub use layers::{finish, not_found_fallback};
+pub use layers::{COMPRESSION_LEVEL, finish, not_found_fallback};
 pub use path::PathParams;
 pub use query::{Query, non_negative};

@@ -1,5 +1,9 @@
 //! The one query-string parser: serde over `application/x-www-form-urlencoded`,
 //! with failures turned into a 400 that names the parameter.
+//!
+//! A parameter may repeat where its field is a list (`status=a&status=b`),
+//! and `name[]` is read as `name` (`status[]=a&status[]=b`, as axios and
+//! PHP-style clients send arrays). A repeated single-valued parameter is a 400.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -14,7 +18,9 @@ pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned> Query<T> {
     pub fn parse(query: &str) -> Result<T, ApiError> {
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        let normalized = without_array_brackets(query);
+        let query = normalized.as_deref().unwrap_or(query);
+        let de = serde_html_form::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de).map_err(|err| {
             let field = err.path().to_string();
             let inner = err.into_inner().to_string();
@@ -33,6 +39,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Self::parse(parts.uri.query().unwrap_or_default()).map(Query)
     }
+}
+
+/// The query with `name[]` keys renamed `name`, when it has any.
+fn without_array_brackets(query: &str) -> Option<String> {
+    let pairs = form_urlencoded::parse(query.as_bytes());
+    if !pairs.clone().any(|(key, _)| key.ends_with("[]")) {
+        return None;
+    }
+    let mut out = form_urlencoded::Serializer::new(String::with_capacity(query.len()));
+    for (key, value) in pairs {
+        out.append_pair(key.strip_suffix("[]").unwrap_or(&key), &value);
+    }
+    Some(out.finish())
 }
 
 /// Checks a count parameter (`limit`, `offset`): described as int64 >= 0.
@@ -79,5 +98,35 @@ mod tests {
         assert!(err.to_string().contains("open"), "{err}");
         let ok = Query::<Params>::parse("limit=5&other=1").unwrap();
         assert_eq!(ok.limit, Some(5));
+        let err = Query::<Params>::parse("limit=5&limit=6").unwrap_err();
+        assert!(err.to_string().contains("\"limit\""), "{err}");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Listed {
+        #[serde(default)]
+        status: Vec<Status>,
+        limit: Option<u32>,
+    }
+
+    #[test]
+    fn repeated_and_bracketed_keys_fill_a_list() {
+        for query in [
+            "status=open&status=sold",
+            "status[]=open&status[]=sold",
+            "status%5B%5D=open&status%5B%5D=sold",
+        ] {
+            let listed = Query::<Listed>::parse(query).unwrap();
+            assert!(
+                matches!(listed.status[..], [Status::Open, Status::Sold]),
+                "{query}: {listed:?}"
+            );
+        }
+        let one = Query::<Listed>::parse("status=open&limit=3").unwrap();
+        assert!(matches!(one.status[..], [Status::Open]));
+        assert_eq!(one.limit, Some(3));
+        assert!(Query::<Listed>::parse("").unwrap().status.is_empty());
+        let err = Query::<Listed>::parse("status[]=open&status[]=nope").unwrap_err();
+        assert!(err.to_string().contains("\"status"), "{err}");
     }
 }

@@ -20,6 +20,7 @@ use crate::domain::map::CityTiles;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::{Asset, Estate, Parcel, estate_id_order};
 use crate::domain::publication::{self, AssetType, Publication, PublicationStatus, StatusFilter};
+use crate::domain::status::AnyOf;
 use crate::estates::EstateStore;
 use crate::map::MapStore;
 use crate::mortgages::MortgageStore;
@@ -78,8 +79,9 @@ impl DynamoLand {
             .collect()
     }
 
-    /// One row per asset: its latest publication in the filter (as the
-    /// embedded store does), sorted and cut to the page.
+    /// One row per asset: its latest publication in any status of the filter
+    /// (as the embedded store does), sorted and cut to the page. Each status
+    /// is one Query of its listing partition.
     async fn listing_page(
         &self,
         asset_type: AssetType,
@@ -88,7 +90,11 @@ impl DynamoLand {
         order: impl Fn(&String, &String) -> std::cmp::Ordering,
     ) -> StoreResult<Page<(String, Publication)>> {
         let mut latest: HashMap<String, Publication> = HashMap::new();
-        for p in self.listed(asset_type, query.status, now_ms).await? {
+        let mut listed = Vec::new();
+        for status in query.status.iter() {
+            listed.extend(self.listed(asset_type, status, now_ms).await?);
+        }
+        for p in listed {
             match latest.get(&p.asset_id) {
                 Some(kept) if Publication::newest_first(kept, &p).is_le() => {}
                 _ => {
@@ -230,7 +236,7 @@ impl ParcelStore for DynamoLand {
     async fn parcels_of(
         &self,
         address: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Parcel>> {
         let mut coords: Vec<Coord> = self
@@ -299,7 +305,7 @@ impl EstateStore for DynamoLand {
     async fn estates_of(
         &self,
         address: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Estate>> {
         let mut ids = self.links(address, keys::ESTATE_LINK).await?;
@@ -342,14 +348,14 @@ impl BidStore for DynamoLand {
             .transpose()
     }
 
-    async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>> {
+    async fn bids_of(&self, address: &str, status: &AnyOf<BidStatus>) -> StoreResult<Vec<Bid>> {
         let found = self
             .table
             .query(Query::prefixed(keys::address(address), keys::BID_LINK))
             .await?;
         Ok(sorted_bids(found)?
             .into_iter()
-            .filter(|b| status.is_none_or(|s| b.status == s))
+            .filter(|b| status.allows(b.status))
             .collect())
     }
 
@@ -357,7 +363,7 @@ impl BidStore for DynamoLand {
         &self,
         asset_type: AssetType,
         asset_id: &str,
-        status: Option<BidStatus>,
+        status: &AnyOf<BidStatus>,
         bidder: Option<&str>,
     ) -> StoreResult<Option<Vec<Bid>>> {
         let bids = self
@@ -378,7 +384,7 @@ impl BidStore for DynamoLand {
         Ok(Some(
             sorted_bids(found)?
                 .into_iter()
-                .filter(|b| status.is_none_or(|s| b.status == s))
+                .filter(|b| status.allows(b.status))
                 .filter(|b| bidder.is_none_or(|a| b.bidder == a))
                 .collect(),
         ))
@@ -387,7 +393,7 @@ impl BidStore for DynamoLand {
     async fn bid_assets(
         &self,
         address: &str,
-        status: Option<BidStatus>,
+        status: &AnyOf<BidStatus>,
         now_ms: i64,
     ) -> StoreResult<Vec<Asset>> {
         let mut seen = HashSet::new();
@@ -424,13 +430,13 @@ impl BidStore for DynamoLand {
 
 fn sorted_mortgages(
     found: Vec<Item>,
-    status: Option<MortgageStatus>,
+    status: &AnyOf<MortgageStatus>,
 ) -> StoreResult<Vec<Mortgage>> {
     let mut mortgages: Vec<Mortgage> = found
         .iter()
         .map(items::record)
         .collect::<StoreResult<_>>()?;
-    mortgages.retain(|m| status.is_none_or(|s| m.status == s));
+    mortgages.retain(|m| status.allows(m.status));
     mortgages.sort_by(Mortgage::newest_first);
     Ok(mortgages)
 }
@@ -440,7 +446,7 @@ impl MortgageStore for DynamoLand {
     async fn mortgages_of(
         &self,
         borrower: &str,
-        status: Option<MortgageStatus>,
+        status: &AnyOf<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>> {
         sorted_mortgages(
             self.table
@@ -453,7 +459,7 @@ impl MortgageStore for DynamoLand {
     async fn mortgages_on(
         &self,
         parcel: Coord,
-        status: Option<MortgageStatus>,
+        status: &AnyOf<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>> {
         sorted_mortgages(
             self.table
@@ -466,7 +472,7 @@ impl MortgageStore for DynamoLand {
     async fn mortgaged_parcels(&self, borrower: &str, now_ms: i64) -> StoreResult<Vec<Parcel>> {
         let mut seen = HashSet::new();
         let coords: Vec<Coord> = self
-            .mortgages_of(borrower, None)
+            .mortgages_of(borrower, &AnyOf::default())
             .await?
             .into_iter()
             .filter(|m| m.status != MortgageStatus::Cancelled && m.asset_type == AssetType::Parcel)
@@ -498,7 +504,7 @@ impl PublicationStore for DynamoLand {
         &self,
         asset_type: AssetType,
         asset_id: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Publication>> {
         let Some(key) = keys::asset(asset_type, asset_id) else {
@@ -514,7 +520,7 @@ impl PublicationStore for DynamoLand {
         };
         Ok(pubs
             .into_iter()
-            .filter(|p| status.is_none_or(|s| s.matches(p, now_ms)))
+            .filter(|p| status.matches(p, now_ms))
             .collect())
     }
 }

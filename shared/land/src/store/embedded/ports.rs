@@ -16,6 +16,7 @@ use crate::domain::map::CityTiles;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::{Asset, Estate, Parcel, estate_id_order};
 use crate::domain::publication::{self, AssetType, Publication, StatusFilter};
+use crate::domain::status::AnyOf;
 use crate::estates::EstateStore;
 use crate::map::MapStore;
 use crate::mortgages::MortgageStore;
@@ -47,7 +48,7 @@ impl ParcelStore for EmbeddedLand {
             .iter()
             .filter(|((kind, _), _)| *kind == AssetType::Parcel)
             .filter_map(|((_, id), pubs)| {
-                let matched = publication::latest_matching(pubs, query.status, now_ms)?;
+                let matched = publication::latest_matching(pubs, &query.status, now_ms)?;
                 let at: Coord = id.parse().ok()?;
                 Some((index.parcels[at.index()].as_ref()?, matched))
             })
@@ -69,7 +70,7 @@ impl ParcelStore for EmbeddedLand {
     async fn parcels_of(
         &self,
         address: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Parcel>> {
         let snapshot = self.snapshot();
@@ -111,7 +112,10 @@ impl EstateStore for EmbeddedLand {
             .filter(|e| !e.is_dissolved())
             .filter_map(|e| {
                 let pubs = index.publications_of(AssetType::Estate, &e.id);
-                Some((e, publication::latest_matching(pubs, query.status, now_ms)?))
+                Some((
+                    e,
+                    publication::latest_matching(pubs, &query.status, now_ms)?,
+                ))
             })
             .collect();
         let page = query.page(rows, |a, b| estate_id_order(&a.id, &b.id));
@@ -131,7 +135,7 @@ impl EstateStore for EmbeddedLand {
     async fn estates_of(
         &self,
         address: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Estate>> {
         let snapshot = self.snapshot();
@@ -167,7 +171,7 @@ impl BidStore for EmbeddedLand {
         Ok(index.bid_by_id.get(id).map(|&i| index.bids[i].clone()))
     }
 
-    async fn bids_of(&self, address: &str, status: Option<BidStatus>) -> StoreResult<Vec<Bid>> {
+    async fn bids_of(&self, address: &str, status: &AnyOf<BidStatus>) -> StoreResult<Vec<Bid>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
         let found = index
@@ -177,7 +181,7 @@ impl BidStore for EmbeddedLand {
         Ok(found
             .iter()
             .map(|&i| &index.bids[i])
-            .filter(|b| status.is_none_or(|s| b.status == s))
+            .filter(|b| status.allows(b.status))
             .cloned()
             .collect())
     }
@@ -186,7 +190,7 @@ impl BidStore for EmbeddedLand {
         &self,
         asset_type: AssetType,
         asset_id: &str,
-        status: Option<BidStatus>,
+        status: &AnyOf<BidStatus>,
         bidder: Option<&str>,
     ) -> StoreResult<Option<Vec<Bid>>> {
         let snapshot = self.snapshot();
@@ -201,7 +205,7 @@ impl BidStore for EmbeddedLand {
         Ok(found
             .iter()
             .map(|&i| &index.bids[i])
-            .filter(|b| status.is_none_or(|s| b.status == s))
+            .filter(|b| status.allows(b.status))
             .filter(|b| bidder.is_none_or(|a| b.bidder == a))
             .cloned()
             .collect::<Vec<_>>()
@@ -211,7 +215,7 @@ impl BidStore for EmbeddedLand {
     async fn bid_assets(
         &self,
         address: &str,
-        status: Option<BidStatus>,
+        status: &AnyOf<BidStatus>,
         now_ms: i64,
     ) -> StoreResult<Vec<Asset>> {
         let bids = self.bids_of(address, status).await?;
@@ -234,13 +238,13 @@ impl BidStore for EmbeddedLand {
 fn filter_mortgages<'a>(
     index: &'a LandIndex,
     found: Option<&'a Vec<usize>>,
-    status: Option<MortgageStatus>,
+    status: &AnyOf<MortgageStatus>,
 ) -> impl Iterator<Item = &'a Mortgage> {
     found
         .map_or(&[][..], Vec::as_slice)
         .iter()
         .map(|&i| &index.mortgages[i])
-        .filter(move |m| status.is_none_or(|s| m.status == s))
+        .filter(move |m| status.allows(m.status))
 }
 
 #[async_trait]
@@ -248,7 +252,7 @@ impl MortgageStore for EmbeddedLand {
     async fn mortgages_of(
         &self,
         borrower: &str,
-        status: Option<MortgageStatus>,
+        status: &AnyOf<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
@@ -262,7 +266,7 @@ impl MortgageStore for EmbeddedLand {
     async fn mortgages_on(
         &self,
         parcel: Coord,
-        status: Option<MortgageStatus>,
+        status: &AnyOf<MortgageStatus>,
     ) -> StoreResult<Vec<Mortgage>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
@@ -277,16 +281,16 @@ impl MortgageStore for EmbeddedLand {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
         let mut seen = HashSet::new();
-        Ok(
-            filter_mortgages(index, index.mortgages_by_borrower.get(borrower), None)
-                .filter(|m| {
-                    m.status != MortgageStatus::Cancelled && m.asset_type == AssetType::Parcel
-                })
-                .filter(|m| seen.insert(m.asset_id.clone()))
-                .filter_map(|m| index.parcel(m.asset_id.parse().ok()?, now_ms))
-                .filter(|p| p.publication.is_some())
-                .collect(),
+        Ok(filter_mortgages(
+            index,
+            index.mortgages_by_borrower.get(borrower),
+            &AnyOf::default(),
         )
+        .filter(|m| m.status != MortgageStatus::Cancelled && m.asset_type == AssetType::Parcel)
+        .filter(|m| seen.insert(m.asset_id.clone()))
+        .filter_map(|m| index.parcel(m.asset_id.parse().ok()?, now_ms))
+        .filter(|p| p.publication.is_some())
+        .collect())
     }
 }
 
@@ -300,7 +304,7 @@ impl PublicationStore for EmbeddedLand {
         &self,
         asset_type: AssetType,
         asset_id: &str,
-        status: Option<StatusFilter>,
+        status: &AnyOf<StatusFilter>,
         now_ms: i64,
     ) -> StoreResult<Vec<Publication>> {
         let snapshot = self.snapshot();
@@ -308,7 +312,7 @@ impl PublicationStore for EmbeddedLand {
             .index
             .publications_of(asset_type, asset_id)
             .iter()
-            .filter(|p| status.is_none_or(|s| s.matches(p, now_ms)))
+            .filter(|p| status.matches(p, now_ms))
             .cloned()
             .collect())
     }
