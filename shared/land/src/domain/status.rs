@@ -70,11 +70,7 @@ impl<'de, S: DeserializeOwned + Copy + PartialEq> Deserialize<'de> for AnyOf<S> 
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let given = Vec::<String>::deserialize(deserializer)?;
         let mut statuses = Vec::with_capacity(given.len());
-        for one in given
-            .iter()
-            .flat_map(|value| value.split(','))
-            .filter(|one| !one.is_empty())
-        {
+        for one in given.iter().flat_map(|value| value.split(',')) {
             let de: serde::de::value::StrDeserializer<'_, D::Error> = one.into_deserializer();
             statuses.push(S::deserialize(de).map_err(D::Error::custom)?);
         }
