@@ -3,7 +3,7 @@
 //! full listing page (`/v1/parcels?limit=100`), the whole request's time
 //! through the router with gzip and with brotli, the plain answer's bytes,
 //! then bytes and time of the compression alone at several levels (the
-//! router uses `platform::http::COMPRESSION_LEVEL`).
+//! router uses `platform::http::{BROTLI_LEVEL, GZIP_LEVEL}`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -91,8 +91,9 @@ fn main() {
     )));
     let router = genesis_api::server_router(&LandBackend::new(store), Arc::new(FixedClock(NOW)));
     println!(
-        "router level: {} (gzip and brotli); medians of {RUNS} runs",
-        platform::http::COMPRESSION_LEVEL
+        "router levels: brotli {}, gzip {}; medians of {RUNS} runs",
+        platform::http::BROTLI_LEVEL,
+        platform::http::GZIP_LEVEL
     );
     for (name, uri) in [
         ("map 1920x1080 viewport", "/v1/map?nw=-71,41&se=71,-41"),
@@ -118,7 +119,7 @@ fn main() {
             ms(br_time)
         );
         println!("  plain JSON            {:>9} B", json.len());
-        for (encoding, levels) in [("gzip", [1, 4, 6, 9]), ("br", [1, 4, 6, 11])] {
+        for (encoding, levels) in [("gzip", [1, 2, 3, 4, 6, 9]), ("br", [1, 2, 3, 4, 6, 11])] {
             for level in levels {
                 let (size, time) = runtime.block_on(compressed(&json, encoding, level));
                 println!(

@@ -202,6 +202,12 @@ async fn compressed_json_travels_base64_encoded_with_its_content_encoding() {
     assert_eq!(wire["isBase64Encoded"], true, "{wire:#}");
     assert_eq!(wire["headers"]["content-encoding"], "gzip");
     assert_eq!(wire["headers"]["content-type"], "application/json");
+    // One header per name reaches the client: every Vary value is in it.
+    let vary = wire["headers"]["vary"].as_str().unwrap();
+    assert!(
+        vary.contains("accept-encoding") && vary.contains("origin"),
+        "{vary}"
+    );
     let gzip = base64::engine::general_purpose::STANDARD
         .decode(wire["body"].as_str().unwrap())
         .expect("a base64 body");

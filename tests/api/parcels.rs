@@ -322,6 +322,71 @@ async fn every_status_filter() {
     let _ = PublicationStatus::Open;
 }
 
+/// Every row of a listing, page by page.
+async fn every_row(kind: &str, query: &str) -> Vec<Value> {
+    let mut rows = Vec::new();
+    loop {
+        let answer = get(&format!(
+            "/v1/{kind}?{query}&limit=100&offset={}",
+            rows.len()
+        ))
+        .await;
+        let data = answer.data();
+        let page = data[kind].as_array().unwrap();
+        rows.extend(page.iter().cloned());
+        if page.is_empty() || rows.len() >= data["total"].as_u64().unwrap() as usize {
+            return rows;
+        }
+    }
+}
+
+/// Several statuses list every asset with a publication in any of them,
+/// once, with its newest matching publication: the one-status lists merged,
+/// in the listing's order (newest first by default).
+#[tokio::test]
+async fn several_statuses_list_each_matching_asset_once_with_its_newest_match() {
+    let newer = |a: &Value, b: &Value| {
+        let key = |r: &Value| {
+            let p = &r["publication"];
+            let tx = p["tx_hash"].as_str().unwrap().to_string();
+            (
+                p["block_time_created_at"].as_i64().unwrap(),
+                std::cmp::Reverse(tx),
+            )
+        };
+        key(a) > key(b)
+    };
+    for kind in ["parcels", "estates"] {
+        for [first, second] in [["sold", "cancelled"], ["open", "expired"]] {
+            let mut newest: std::collections::BTreeMap<String, Value> = Default::default();
+            for status in [first, second] {
+                let rows = every_row(kind, &format!("status={status}")).await;
+                assert!(!rows.is_empty(), "{kind} {status}");
+                for row in rows {
+                    let id = row["id"].as_str().unwrap().to_string();
+                    if newest.get(&id).is_none_or(|kept| newer(&row, kept)) {
+                        newest.insert(id, row);
+                    }
+                }
+            }
+            let both = every_row(kind, &format!("status={first}&status={second}")).await;
+            assert_eq!(both.len(), newest.len(), "{kind} {first}+{second}");
+            for row in &both {
+                let id = row["id"].as_str().unwrap();
+                assert_eq!(
+                    row["publication"]["tx_hash"], newest[id]["publication"]["tx_hash"],
+                    "{kind} {id}"
+                );
+            }
+            let created: Vec<i64> = both
+                .iter()
+                .map(|r| r["publication"]["block_time_created_at"].as_i64().unwrap())
+                .collect();
+            assert!(created.is_sorted_by(|a, b| a >= b), "{kind}: newest first");
+        }
+    }
+}
+
 #[tokio::test]
 async fn limit_is_clamped_and_bad_listing_parameters_are_400() {
     assert_eq!(

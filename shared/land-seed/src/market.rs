@@ -34,6 +34,9 @@ const DAY: i64 = 86_400_000;
 pub const OWNER_COUNT: usize = 300;
 const ESTATE_ATTEMPTS: usize = 1_200;
 const DISSOLVED_ESTATES: usize = 8;
+/// Shares of owners with `approvals_for_all` and with `update_managers`.
+const OWNERS_APPROVING_OPERATORS: f64 = 0.1;
+const OWNERS_NAMING_UPDATE_MANAGERS: f64 = 0.06;
 const BID_COUNT: usize = 1_500;
 const MORTGAGE_COUNT: usize = 250;
 
@@ -90,6 +93,18 @@ impl Generator {
     fn time_between(&mut self, from: i64, to: i64) -> i64 {
         // Whole seconds, as block times are.
         self.rng.random_range(from / 1000..to / 1000) * 1000
+    }
+
+    /// A generator drawing from stream `stream` of the same seed: what it
+    /// draws leaves this one's draws, and so the rest of the market, as they
+    /// were.
+    fn fork(&self, stream: u64) -> Generator {
+        let mut rng = self.rng.clone();
+        rng.set_stream(stream);
+        Generator {
+            rng,
+            owners: self.owners.clone(),
+        }
     }
 
     fn price(&mut self) -> f64 {
@@ -249,11 +264,7 @@ fn new_estate(g: &mut Generator, id: String, owner: String, parcels: Vec<XY>) ->
 /// an owner shows the same lists. Drawn from a stream of their own, after the
 /// sales, so the rest of the market stays as it was.
 fn grant_approvals(g: &Generator, parcels: &mut [Parcel], estates: &mut [Estate]) {
-    let mut r = Generator {
-        rng: g.rng.clone(),
-        owners: g.owners.clone(),
-    };
-    r.rng.set_stream(2);
+    let mut r = g.fork(2);
     let grant = |r: &mut Generator, owner: &str, p: f64| {
         if !r.chance(p) {
             return Vec::new();
@@ -269,8 +280,8 @@ fn grant_approvals(g: &Generator, parcels: &mut [Parcel], estates: &mut [Estate]
     };
     let mut lists: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
     for owner in &g.owners {
-        let approvals = grant(&mut r, owner, 0.1);
-        let managers = grant(&mut r, owner, 0.06);
+        let approvals = grant(&mut r, owner, OWNERS_APPROVING_OPERATORS);
+        let managers = grant(&mut r, owner, OWNERS_NAMING_UPDATE_MANAGERS);
         lists.insert(owner.clone(), (approvals, managers));
     }
     let lists_of = |owner: &str| lists.get(owner).cloned().unwrap_or_default();
@@ -308,11 +319,7 @@ fn publish(g: &mut Generator, parcels: &mut [Parcel], estates: &[Estate]) -> Vec
     // Some estates were listed before they were dissolved: their publications
     // stay, and the listings must still leave them out. Drawn from a stream
     // of their own, so the rest of the market stays as it was.
-    let mut past = Generator {
-        rng: g.rng.clone(),
-        owners: g.owners.clone(),
-    };
-    past.rng.set_stream(1);
+    let mut past = g.fork(1);
     for e in estates.iter().filter(|e| e.is_dissolved()) {
         if past.chance(0.5) {
             history(&mut past, AssetType::Estate, &e.id, &e.owner, &mut out);

@@ -124,9 +124,28 @@ impl FromStr for Corner {
         let (x, y) = s
             .split_once(',')
             .ok_or_else(|| CoordError::Malformed(s.to_string()))?;
-        let (x, y) = integers(x, y)?;
-        Ok(Self { x, y })
+        Ok(Self {
+            x: saturating_integer(x).ok_or(CoordError::NotAnInteger("x"))?,
+            y: saturating_integer(y).ok_or(CoordError::NotAnInteger("y"))?,
+        })
     }
+}
+
+/// An integer of any length: past 64 bits it is far outside the city anyway,
+/// and is cut like any other.
+fn saturating_integer(text: &str) -> Option<i64> {
+    let text = text.trim();
+    text.parse().ok().or_else(|| {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(if negative {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
+    })
 }
 
 /// A rectangle of parcels given by its north-west and south-east corners.
@@ -218,6 +237,13 @@ mod tests {
         assert_eq!(viewport.parcel_count(), 11_869);
         // Wider than the city on both axes: the whole city.
         let huge = Area::cut(corner("-9999999999,5000"), corner("9999999999,-5000")).unwrap();
+        assert_eq!(huge, Area::CITY);
+        let beyond_64_bits = "-99999999999999999999999999,+99999999999999999999999999";
+        let huge = Area::cut(
+            corner(beyond_64_bits),
+            corner("99999999999999999999999999,-99999999999999999999999999"),
+        )
+        .unwrap();
         assert_eq!(huge, Area::CITY);
         // Wholly outside, on each side.
         for (a, b) in [

@@ -54,8 +54,9 @@ impl SortBy {
 /// A validated listing request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListingQuery {
-    /// Never empty: `open` when the caller gave no status.
-    pub status: AnyOf<StatusFilter>,
+    /// Never empty (`open` when the caller gave no status): private, so that
+    /// only `new` sets it.
+    status: AnyOf<StatusFilter>,
     pub sort_by: SortBy,
     pub sort_order: SortOrder,
     pub limit: usize,
@@ -79,12 +80,17 @@ impl ListingQuery {
     ) -> Self {
         let sort_by = sort_by.unwrap_or(SortBy::CreatedAt);
         Self {
-            status: status.or(StatusFilter::Open),
+            status: status.or_if_empty(StatusFilter::Open),
             sort_by,
             sort_order: sort_order.unwrap_or_else(|| sort_by.default_order()),
             limit: limit.map_or(DEFAULT_LIMIT, |l| (l as usize).clamp(1, MAX_LIMIT)),
             offset: offset.map_or(0, |o| usize::try_from(o).unwrap_or(usize::MAX)),
         }
+    }
+
+    /// The statuses listed: any of them, never none.
+    pub fn status(&self) -> &AnyOf<StatusFilter> {
+        &self.status
     }
 
     /// The order of two listed rows: by the sort key, then by asset for stable pages.

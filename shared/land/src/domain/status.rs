@@ -7,8 +7,9 @@
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, IntoDeserializer};
 
-/// The statuses a request asks for, each once, in the order given. Empty
-/// means the caller gave none: the route applies its default.
+/// The statuses a request asks for, each once, in the order given (so at most
+/// as many as the status type has: what bounds a store's work per status).
+/// Empty means the caller gave none: the route applies its default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnyOf<S>(Vec<S>);
 
@@ -30,7 +31,7 @@ impl<S: Copy + PartialEq> AnyOf<S> {
     }
 
     /// The filter, or `default` alone when none was given.
-    pub fn or(self, default: S) -> Self {
+    pub fn or_if_empty(self, default: S) -> Self {
         if self.0.is_empty() {
             Self(vec![default])
         } else {
@@ -51,12 +52,6 @@ impl<S: Copy + PartialEq> AnyOf<S> {
 
     pub fn iter(&self) -> impl Iterator<Item = S> + '_ {
         self.0.iter().copied()
-    }
-}
-
-impl<S: Copy + PartialEq> From<Vec<S>> for AnyOf<S> {
-    fn from(statuses: Vec<S>) -> Self {
-        Self::new(statuses)
     }
 }
 
@@ -115,13 +110,16 @@ mod tests {
     fn empty_allows_everything_and_takes_a_default() {
         let none = AnyOf::<u8>::default();
         assert!(none.allows(3));
-        assert_eq!(none.or(1).iter().collect::<Vec<_>>(), [1]);
+        assert_eq!(none.or_if_empty(1).iter().collect::<Vec<_>>(), [1]);
     }
 
     #[test]
     fn any_given_status_matches_and_duplicates_collapse() {
         let some = AnyOf::new([2u8, 5, 2]);
         assert!(some.allows(2) && some.allows(5) && !some.allows(3));
-        assert_eq!(some.clone().or(1).iter().collect::<Vec<_>>(), [2, 5]);
+        assert_eq!(
+            some.clone().or_if_empty(1).iter().collect::<Vec<_>>(),
+            [2, 5]
+        );
     }
 }

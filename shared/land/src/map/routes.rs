@@ -10,10 +10,10 @@ use crate::http::{ApiResult, Data, Envelope, ErrorBody, Query, parse_area};
 #[into_params(parameter_in = Query)]
 pub struct MapParams {
     /// North-west corner "x,y"
-    #[param(required = true, pattern = "^-?[0-9]{1,9},-?[0-9]{1,9}$")]
+    #[param(required = true, pattern = "^[+-]?[0-9]+,[+-]?[0-9]+$")]
     nw: Option<String>,
     /// South-east corner "x,y"
-    #[param(required = true, pattern = "^-?[0-9]{1,9},-?[0-9]{1,9}$")]
+    #[param(required = true, pattern = "^[+-]?[0-9]+,[+-]?[0-9]+$")]
     se: Option<String>,
 }
 

@@ -35,10 +35,10 @@ pub struct ListParams {
     #[param(minimum = 0)]
     offset: Option<i64>,
     /// North-west corner "x,y": with `se`, lists every parcel of the box instead
-    #[param(pattern = "^-?[0-9]{1,9},-?[0-9]{1,9}$")]
+    #[param(pattern = "^[+-]?[0-9]+,[+-]?[0-9]+$")]
     nw: Option<String>,
     /// South-east corner "x,y"
-    #[param(pattern = "^-?[0-9]{1,9},-?[0-9]{1,9}$")]
+    #[param(pattern = "^[+-]?[0-9]+,[+-]?[0-9]+$")]
     se: Option<String>,
 }
 

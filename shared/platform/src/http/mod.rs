@@ -9,6 +9,7 @@ mod query;
 
 pub use envelope::{ApiResult, Data, Envelope};
 pub use error::{ApiError, ErrorBody};
-pub use layers::{COMPRESSION_LEVEL, finish, not_found_fallback};
+// The levels are public for `benches/compression.rs`.
+pub use layers::{BROTLI_LEVEL, GZIP_LEVEL, finish, not_found_fallback};
 pub use path::PathParams;
 pub use query::{Query, non_negative};

@@ -41,17 +41,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// The query with `name[]` keys renamed `name`, when it has any.
+/// The query with array keys renamed to their name: `name[]`, and `name[0]`
+/// as qs numbers them. Left as they are, they would be unknown parameters,
+/// silently ignored, and a filter would vanish. `serde_html_form` reads only a
+/// `form_urlencoded::Parse`, hence the re-encoding (only when such a key is
+/// there).
 fn without_array_brackets(query: &str) -> Option<String> {
     let pairs = form_urlencoded::parse(query.as_bytes());
-    if !pairs.clone().any(|(key, _)| key.ends_with("[]")) {
+    if !pairs.clone().any(|(key, _)| array_name(&key).is_some()) {
         return None;
     }
     let mut out = form_urlencoded::Serializer::new(String::with_capacity(query.len()));
     for (key, value) in pairs {
-        out.append_pair(key.strip_suffix("[]").unwrap_or(&key), &value);
+        out.append_pair(array_name(&key).unwrap_or(&key), &value);
     }
     Some(out.finish())
+}
+
+/// `name` of `name[]` or `name[<digits>]`.
+fn array_name(key: &str) -> Option<&str> {
+    let (name, index) = key.strip_suffix(']')?.rsplit_once('[')?;
+    (!name.is_empty() && index.bytes().all(|b| b.is_ascii_digit())).then_some(name)
 }
 
 /// Checks a count parameter (`limit`, `offset`): described as int64 >= 0.
@@ -115,6 +125,8 @@ mod tests {
             "status=open&status=sold",
             "status[]=open&status[]=sold",
             "status%5B%5D=open&status%5B%5D=sold",
+            "status[0]=open&status[1]=sold",
+            "status=open&status[]=sold",
         ] {
             let listed = Query::<Listed>::parse(query).unwrap();
             assert!(
@@ -126,6 +138,11 @@ mod tests {
         assert!(matches!(one.status[..], [Status::Open]));
         assert_eq!(one.limit, Some(3));
         assert!(Query::<Listed>::parse("").unwrap().status.is_empty());
+        let err = Query::<Listed>::parse("limit[]=5&limit=6").unwrap_err();
+        assert!(err.to_string().contains("\"limit\""), "{err}");
+        // Not an array key: left alone (and ignored, as any unknown name).
+        assert_eq!(array_name("[]"), None);
+        assert_eq!(array_name("status[x]"), None);
         let err = Query::<Listed>::parse("status[]=open&status[]=nope").unwrap_err();
         assert!(err.to_string().contains("\"status"), "{err}");
     }

@@ -48,7 +48,7 @@ impl ParcelStore for EmbeddedLand {
             .iter()
             .filter(|((kind, _), _)| *kind == AssetType::Parcel)
             .filter_map(|((_, id), pubs)| {
-                let matched = publication::latest_matching(pubs, &query.status, now_ms)?;
+                let matched = publication::latest_matching(pubs, query.status(), now_ms)?;
                 let at: Coord = id.parse().ok()?;
                 Some((index.parcels[at.index()].as_ref()?, matched))
             })
@@ -114,7 +114,7 @@ impl EstateStore for EmbeddedLand {
                 let pubs = index.publications_of(AssetType::Estate, &e.id);
                 Some((
                     e,
-                    publication::latest_matching(pubs, &query.status, now_ms)?,
+                    publication::latest_matching(pubs, query.status(), now_ms)?,
                 ))
             })
             .collect();
@@ -218,13 +218,20 @@ impl BidStore for EmbeddedLand {
         status: &AnyOf<BidStatus>,
         now_ms: i64,
     ) -> StoreResult<Vec<Asset>> {
-        let bids = self.bids_of(address, status).await?;
+        // One snapshot for the bids and their assets: a reload in between
+        // must not join old bids to new assets.
         let snapshot = self.snapshot();
         let index = &snapshot.index;
+        let bids = index
+            .bids_by_address
+            .get(address)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &index.bids[i])
+            .filter(|b| status.allows(b.status));
         let mut seen = HashSet::new();
         Ok(bids
-            .into_iter()
-            .filter(|b| seen.insert((b.asset_type, b.asset_id.clone())))
+            .filter(|b| seen.insert((b.asset_type, b.asset_id.as_str())))
             .filter_map(|b| match b.asset_type {
                 AssetType::Parcel => index
                     .parcel(b.asset_id.parse().ok()?, now_ms)
