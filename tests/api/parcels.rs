@@ -356,34 +356,38 @@ async fn several_statuses_list_each_matching_asset_once_with_its_newest_match() 
         };
         key(a) > key(b)
     };
-    for kind in ["parcels", "estates"] {
-        for [first, second] in [["sold", "cancelled"], ["open", "expired"]] {
-            let mut newest: std::collections::BTreeMap<String, Value> = Default::default();
-            for status in [first, second] {
-                let rows = every_row(kind, &format!("status={status}")).await;
-                assert!(!rows.is_empty(), "{kind} {status}");
-                for row in rows {
-                    let id = row["id"].as_str().unwrap().to_string();
-                    if newest.get(&id).is_none_or(|kept| newer(&row, kept)) {
-                        newest.insert(id, row);
-                    }
+    // Two partitions on DynamoDB, and the two halves of one; the open parcels
+    // are left out to keep the pass short (each page reads whole partitions).
+    for (kind, [first, second]) in [
+        ("parcels", ["sold", "cancelled"]),
+        ("estates", ["sold", "cancelled"]),
+        ("estates", ["open", "expired"]),
+    ] {
+        let mut newest: std::collections::BTreeMap<String, Value> = Default::default();
+        for status in [first, second] {
+            let rows = every_row(kind, &format!("status={status}")).await;
+            assert!(!rows.is_empty(), "{kind} {status}");
+            for row in rows {
+                let id = row["id"].as_str().unwrap().to_string();
+                if newest.get(&id).is_none_or(|kept| newer(&row, kept)) {
+                    newest.insert(id, row);
                 }
             }
-            let both = every_row(kind, &format!("status={first}&status={second}")).await;
-            assert_eq!(both.len(), newest.len(), "{kind} {first}+{second}");
-            for row in &both {
-                let id = row["id"].as_str().unwrap();
-                assert_eq!(
-                    row["publication"]["tx_hash"], newest[id]["publication"]["tx_hash"],
-                    "{kind} {id}"
-                );
-            }
-            let created: Vec<i64> = both
-                .iter()
-                .map(|r| r["publication"]["block_time_created_at"].as_i64().unwrap())
-                .collect();
-            assert!(created.is_sorted_by(|a, b| a >= b), "{kind}: newest first");
         }
+        let both = every_row(kind, &format!("status={first}&status={second}")).await;
+        assert_eq!(both.len(), newest.len(), "{kind} {first}+{second}");
+        for row in &both {
+            let id = row["id"].as_str().unwrap();
+            assert_eq!(
+                row["publication"]["tx_hash"], newest[id]["publication"]["tx_hash"],
+                "{kind} {id}"
+            );
+        }
+        let created: Vec<i64> = both
+            .iter()
+            .map(|r| r["publication"]["block_time_created_at"].as_i64().unwrap())
+            .collect();
+        assert!(created.is_sorted_by(|a, b| a >= b), "{kind}: newest first");
     }
 }
 
