@@ -95,6 +95,27 @@ enum Command {
     },
     /// Print the OpenAPI description.
     Openapi,
+    /// Sign a request as a wallet (signed fetch): print its headers, or a
+    /// ready `curl` line.
+    Sign {
+        /// The wallet's private key, hex (a test key: never a real wallet's).
+        #[arg(long, env = "SIGNER_KEY", hide_env_values = true)]
+        key: String,
+        /// GET, POST, PATCH, DELETE...
+        method: String,
+        /// The path the request goes to (a query string is not signed).
+        path: String,
+        /// The JSON body: sent as the body and signed as the metadata, as
+        /// the Godot explorer does (default metadata `{}`).
+        #[arg(long)]
+        body: Option<String>,
+        /// Print a `curl` line for this server instead of the headers.
+        #[arg(long, value_name = "BASE_URL", num_args = 0..=1, default_missing_value = "http://127.0.0.1:3000")]
+        curl: Option<String>,
+        /// Sign with the wallet itself (two links) instead of an ephemeral key.
+        #[arg(long)]
+        no_ephemeral: bool,
+    },
 }
 
 type CliResult = Result<(), Box<dyn std::error::Error>>;
@@ -171,6 +192,21 @@ impl Cli {
                 query.append_pair("publications", &publications.to_string());
                 render(&config, &format!("{path}?{}", query.finish()), &out).await
             }
+            Some(Command::Sign {
+                key,
+                method,
+                path,
+                body,
+                curl,
+                no_ephemeral,
+            }) => sign(
+                &key,
+                &method,
+                &path,
+                body.as_deref(),
+                curl.as_deref(),
+                !no_ephemeral,
+            ),
             Some(Command::Openapi) => {
                 let backend =
                     LandBackend::new(Arc::new(EmbeddedLand::in_memory(LandDataset::default())));
@@ -404,4 +440,52 @@ fn spinner(message: &str) -> ProgressBar {
     spinner.set_message(message.to_string());
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     spinner
+}
+
+/// `sign`: the signed-fetch headers of one request, now.
+fn sign(
+    key: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    curl: Option<&str>,
+    ephemeral: bool,
+) -> CliResult {
+    use platform::clock::Clock;
+    use platform::signed_fetch::{Wallet, sign};
+
+    let wallet = Wallet::from_hex(key)?;
+    if let Some(body) = body {
+        serde_json::from_str::<serde_json::Value>(body)
+            .map_err(|err| format!("--body is not JSON: {err}"))?;
+    }
+    let method = method.to_ascii_uppercase();
+    let (signed_path, _query) = path.split_once('?').unwrap_or((path, ""));
+    let headers = sign(
+        &wallet,
+        &method,
+        signed_path,
+        body.unwrap_or("{}"),
+        SystemClock.now_ms(),
+        ephemeral,
+    );
+    let Some(base) = curl else {
+        for (name, value) in headers {
+            println!("{name}: {value}");
+        }
+        return Ok(());
+    };
+    let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
+    let mut line = format!("curl -X {method} {}", quote(&format!("{base}{path}")));
+    for (name, value) in &headers {
+        line.push_str(&format!(" \\\n  -H {}", quote(&format!("{name}: {value}"))));
+    }
+    if let Some(body) = body {
+        line.push_str(&format!(
+            " \\\n  -H 'content-type: application/json' --data {}",
+            quote(body)
+        ));
+    }
+    println!("{line}");
+    Ok(())
 }

@@ -1,0 +1,114 @@
+//! Signed fetch (Decentraland ADR-44): a request signed by a wallet through
+//! an auth chain in its headers. [`verify`] checks one; [`sign`] makes one,
+//! for tests, scripts and the `sign` command.
+//!
+//! Headers: `x-identity-auth-chain-0` .. `-N` (one JSON link each),
+//! `x-identity-timestamp` (ms since the epoch) and `x-identity-metadata` (a
+//! JSON string). The chain is `SIGNER` (the wallet's address), then either
+//! `ECDSA_EPHEMERAL` (a login message naming an ephemeral address and its
+//! expiration, signed by the wallet) and `ECDSA_SIGNED_ENTITY` signed by the
+//! ephemeral key, or `ECDSA_SIGNED_ENTITY` signed by the wallet itself. The
+//! signed entity is `<method>:<path>:<timestamp>:<metadata>`, lowercased.
+
+mod eip191;
+mod sign;
+mod verify;
+
+use serde::{Deserialize, Serialize};
+
+pub use eip191::{Wallet, address_of};
+pub use sign::{SignedHeaders, sign};
+pub use verify::{Signer, verify};
+
+pub const CHAIN_HEADER_PREFIX: &str = "x-identity-auth-chain-";
+pub const TIMESTAMP_HEADER: &str = "x-identity-timestamp";
+pub const METADATA_HEADER: &str = "x-identity-metadata";
+
+/// How far a request's timestamp may be from the server's clock, either way.
+pub const TIMESTAMP_WINDOW_MS: i64 = 60_000;
+
+/// Links past this are refused before any signature is checked: a real chain
+/// has two or three.
+pub const MAX_LINKS: usize = 5;
+
+/// One link of an auth chain, as its header carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthLink {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub payload: String,
+    #[serde(default)]
+    pub signature: String,
+}
+
+pub const SIGNER: &str = "SIGNER";
+pub const ECDSA_EPHEMERAL: &str = "ECDSA_EPHEMERAL";
+pub const ECDSA_SIGNED_ENTITY: &str = "ECDSA_SIGNED_ENTITY";
+/// Contract-wallet links (EIP-1654) start with this; refused for now.
+pub const EIP_1654_PREFIX: &str = "ECDSA_EIP_1654_";
+
+/// Why a request is not accepted as signed; each maps to a 401 whose code
+/// says which part failed. Messages never quote the metadata (it may hold a
+/// campaign secret).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("This request must be signed: {0}")]
+    Required(&'static str),
+    #[error("The request's signature is not valid: {0}")]
+    Invalid(String),
+    #[error("The request's signature has expired: {0}")]
+    Expired(String),
+    #[error("Contract wallets (EIP-1654 links) are not supported yet")]
+    Unsupported,
+}
+
+impl AuthError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Required(_) => "signature_required",
+            Self::Invalid(_) => "signature_invalid",
+            Self::Expired(_) => "signature_expired",
+            Self::Unsupported => "signature_unsupported",
+        }
+    }
+}
+
+/// The text the last link signs for a request.
+pub fn signed_entity(method: &str, path: &str, timestamp: &str, metadata: &str) -> String {
+    format!("{method}:{path}:{timestamp}:{metadata}").to_lowercase()
+}
+
+/// The message a wallet signs to delegate to an ephemeral key.
+pub fn ephemeral_message(ephemeral_address: &str, expiration: &str) -> String {
+    format!("Decentraland Login\nEphemeral address: {ephemeral_address}\nExpiration: {expiration}")
+}
+
+/// The extractor of a route that needs a signed request: the signer, or a
+/// 401 whose code says which part failed. The path checked is the one the
+/// client called (nested routers strip their prefix from `Uri`), without the
+/// query string; the clock is the router state's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed(pub Signer);
+
+impl<S> axum::extract::FromRequestParts<S> for Signed
+where
+    S: Send + Sync,
+    std::sync::Arc<dyn crate::clock::Clock>: axum::extract::FromRef<S>,
+{
+    type Rejection = crate::http::ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::{FromRef, OriginalUri};
+        let clock = std::sync::Arc::<dyn crate::clock::Clock>::from_ref(state);
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path(), |original| original.0.path());
+        verify(&parts.headers, parts.method.as_str(), path, clock.now_ms())
+            .map(Signed)
+            .map_err(Into::into)
+    }
+}
