@@ -455,10 +455,15 @@ fn sign(
     use platform::signed_fetch::{Wallet, sign};
 
     let wallet = Wallet::from_hex(key)?;
-    if let Some(body) = body {
-        serde_json::from_str::<serde_json::Value>(body)
-            .map_err(|err| format!("--body is not JSON: {err}"))?;
-    }
+    // Compact, so that it fits one header line; sent and signed the same.
+    let body = body
+        .map(|body| {
+            serde_json::from_str::<serde_json::Value>(body)
+                .map(|json| json.to_string())
+                .map_err(|err| format!("--body is not JSON: {err}"))
+        })
+        .transpose()?;
+    let body = body.as_deref();
     let method = method.to_ascii_uppercase();
     let (signed_path, _query) = path.split_once('?').unwrap_or((path, ""));
     let headers = sign(
@@ -476,7 +481,8 @@ fn sign(
         return Ok(());
     };
     let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
-    let mut line = format!("curl -X {method} {}", quote(&format!("{base}{path}")));
+    // -g: paths and queries may hold brackets (`status[]=`).
+    let mut line = format!("curl -g -X {method} {}", quote(&format!("{base}{path}")));
     for (name, value) in &headers {
         line.push_str(&format!(" \\\n  -H {}", quote(&format!("{name}: {value}"))));
     }

@@ -31,14 +31,23 @@ pub const TIMESTAMP_WINDOW_MS: i64 = 60_000;
 /// has two or three.
 pub const MAX_LINKS: usize = 5;
 
-/// One link of an auth chain, as its header carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One link of an auth chain, as its header carries it. `Debug` shows the
+/// kind only: a signed entity holds the metadata, which may hold a secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthLink {
     #[serde(rename = "type")]
     pub kind: String,
     pub payload: String,
     #[serde(default)]
     pub signature: String,
+}
+
+impl std::fmt::Debug for AuthLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthLink")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
 }
 
 pub const SIGNER: &str = "SIGNER";
@@ -110,5 +119,91 @@ where
         verify(&parts.headers, parts.method.as_str(), path, clock.now_ms())
             .map(Signed)
             .map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::FromRef;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::post;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::clock::{Clock, FixedClock};
+
+    const NOW: i64 = 1_780_272_000_000;
+
+    #[derive(Clone)]
+    struct State {
+        clock: Arc<dyn Clock>,
+    }
+
+    impl FromRef<State> for Arc<dyn Clock> {
+        fn from_ref(state: &State) -> Self {
+            state.clock.clone()
+        }
+    }
+
+    async fn whoami(Signed(signer): Signed) -> String {
+        signer.address
+    }
+
+    /// A route nested under `/api`, as the Rewards routers are.
+    fn app() -> Router {
+        let inner = Router::new()
+            .route("/campaigns", post(whoami))
+            .with_state(State {
+                clock: Arc::new(FixedClock(NOW)),
+            });
+        Router::new().nest("/api", inner)
+    }
+
+    async fn call(uri: &str, headers: &SignedHeaders) -> (StatusCode, String) {
+        let mut request = Request::post(uri);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let answer = app()
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = answer.status();
+        let body = answer.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_extractor_checks_the_path_the_client_called() {
+        let wallet = Wallet::random();
+        let headers = sign(&wallet, "POST", "/api/campaigns", "{}", NOW, true);
+        let (status, body) = call("/api/campaigns?campaign_id=1", &headers).await;
+        assert_eq!((status, body), (StatusCode::OK, wallet.address()));
+
+        // Signed for the path the nested router sees: not this request.
+        let inner_path = sign(&wallet, "POST", "/campaigns", "{}", NOW, true);
+        let (status, body) = call("/api/campaigns", &inner_path).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains(r#""code":"signature_invalid""#), "{body}");
+        assert!(body.contains(r#""ok":false"#), "{body}");
+
+        let (status, body) = call("/api/campaigns", &Vec::new()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body.contains(r#""code":"signature_required""#), "{body}");
+    }
+
+    #[test]
+    fn debug_never_shows_a_signed_entity() {
+        let link = AuthLink {
+            kind: ECDSA_SIGNED_ENTITY.into(),
+            payload: "post:/api/rewards:1:{\"campaign_key\":\"secret\"}".into(),
+            signature: "0x00".into(),
+        };
+        assert!(!format!("{link:?}").contains("secret"));
     }
 }

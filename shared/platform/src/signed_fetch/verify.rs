@@ -29,25 +29,27 @@ pub fn verify(
     let chain = read_chain(headers)?;
     let timestamp = header(headers, TIMESTAMP_HEADER)?;
     let metadata = header(headers, METADATA_HEADER)?;
-    let sent_at: i64 = timestamp
+    // Digits only, compared without overflow: the header is not signed yet.
+    let sent_at: u64 = timestamp
         .parse()
         .map_err(|_| AuthError::Invalid(format!("{TIMESTAMP_HEADER} is not a number of ms")))?;
-    if (now_ms - sent_at).abs() > TIMESTAMP_WINDOW_MS {
+    let drift = sent_at.abs_diff(u64::try_from(now_ms).unwrap_or_default());
+    if drift > TIMESTAMP_WINDOW_MS as u64 {
         return Err(AuthError::Expired(format!(
             "{TIMESTAMP_HEADER} is {} s away from the server's clock (at most 60 s)",
-            (now_ms - sent_at) / 1000
+            drift / 1000
         )));
     }
     let expected = signed_entity(method, path, timestamp, metadata);
     verify_chain(&chain, &expected, now_ms)
 }
 
+/// A header as UTF-8 text (explorers written in Rust send raw UTF-8
+/// metadata, which `HeaderValue::to_str` refuses).
 fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, AuthError> {
-    headers
-        .get(name)
-        .ok_or(AuthError::Required(name))?
-        .to_str()
-        .map_err(|_| AuthError::Invalid(format!("{name} is not text")))
+    let value = headers.get(name).ok_or(AuthError::Required(name))?;
+    std::str::from_utf8(value.as_bytes())
+        .map_err(|_| AuthError::Invalid(format!("{name} is not UTF-8 text")))
 }
 
 /// The links `-0`, `-1`, ... up to the first one missing.
@@ -61,8 +63,7 @@ fn read_chain(headers: &HeaderMap) -> Result<Vec<AuthLink>, AuthError> {
         if chain.len() == MAX_LINKS {
             return Err(AuthError::Invalid(format!("more than {MAX_LINKS} links")));
         }
-        let link = value
-            .to_str()
+        let link = std::str::from_utf8(value.as_bytes())
             .ok()
             .and_then(|text| serde_json::from_str::<AuthLink>(text).ok())
             .ok_or_else(|| AuthError::Invalid(format!("{name} is not a JSON auth link")))?;
@@ -138,8 +139,9 @@ fn verify_ephemeral(link: &AuthLink, authority: &str, now_ms: i64) -> Result<Str
             "the ephemeral link is not a Decentraland login message".into(),
         ));
     }
-    let expires = OffsetDateTime::parse(expiration, &Rfc3339)
-        .map_err(|_| AuthError::Invalid("the ephemeral's expiration is not an ISO date".into()))?;
+    let expires = parse_expiration(expiration).ok_or_else(|| {
+        AuthError::Invalid("the ephemeral's expiration is not an ISO date".into())
+    })?;
     if (expires.unix_timestamp_nanos() / 1_000_000) < i128::from(now_ms) {
         return Err(AuthError::Expired(format!(
             "the ephemeral key expired at {expiration}"
@@ -147,6 +149,14 @@ fn verify_ephemeral(link: &AuthLink, authority: &str, now_ms: i64) -> Result<Str
     }
     signed_by(link, authority)?;
     Ok(ephemeral.to_ascii_lowercase())
+}
+
+/// An ISO date; without a zone (as the Unity explorer writes it) it is UTC,
+/// as JavaScript's `Date` reads it in the reference.
+fn parse_expiration(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .or_else(|_| OffsetDateTime::parse(&format!("{text}Z"), &Rfc3339))
+        .ok()
 }
 
 fn signed_by(link: &AuthLink, authority: &str) -> Result<(), AuthError> {
@@ -163,4 +173,64 @@ fn signed_by(link: &AuthLink, authority: &str) -> Result<(), AuthError> {
 
 fn is_address(text: &str) -> bool {
     text.len() == 42 && text.starts_with("0x") && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    /// A chain made by Decentraland's own code (dcl-crypto-middleware-rs),
+    /// with checksummed addresses.
+    fn reference_chain() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            (
+                "x-identity-auth-chain-0",
+                r#"{"type":"SIGNER","payload":"0x7949f9F239D1a0816ce5Eb364A1F588AE9Cc1Bf5","signature":""}"#,
+            ),
+            (
+                "x-identity-auth-chain-1",
+                r#"{"type":"ECDSA_EPHEMERAL","payload":"Decentraland Login\nEphemeral address: 0x84452bbFA4ca14B7828e2F3BBd106A2bD495CD34\nExpiration: 3021-10-16T22:32:29.626Z","signature":"0x39dd4ddf131ad2435d56c81c994c4417daef5cf5998258027ef8a1401470876a1365a6b79810dc0c4a2e9352befb63a9e4701d67b38007d83ffc4cd2b7a38ad51b"}"#,
+            ),
+            (
+                "x-identity-auth-chain-2",
+                r#"{"type":"ECDSA_SIGNED_ENTITY","payload":"get:/api/events:1684936391789:{}","signature":"0xc1511b724b986925896fa7f67f1004b1dbca331f32bea806456ea205904a70f723d1ecb9c0f8c52a930fccb2d2eb61ca715120d57b3226d66d8ce5e63567f27c1c"}"#,
+            ),
+            ("x-identity-timestamp", "1684936391789"),
+            ("x-identity-metadata", "{}"),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn a_chain_signed_by_the_reference_implementation() {
+        let signer = verify(&reference_chain(), "GET", "/api/events", 1_684_936_391_789).unwrap();
+        assert_eq!(signer.address, "0x7949f9f239d1a0816ce5eb364a1f588ae9cc1bf5");
+        let err = verify(&reference_chain(), "GET", "/api/event", 1_684_936_391_789).unwrap_err();
+        assert_eq!(err.code(), "signature_invalid");
+    }
+
+    #[test]
+    fn extreme_timestamps_are_refused_without_overflow() {
+        for sent in ["-9223372036854775808", "18446744073709551615", "1e3", ""] {
+            let mut headers = reference_chain();
+            headers.insert(TIMESTAMP_HEADER, HeaderValue::from_str(sent).unwrap());
+            assert!(
+                verify(&headers, "GET", "/api/events", i64::MAX).is_err(),
+                "{sent}"
+            );
+        }
+    }
+
+    #[test]
+    fn expirations_with_and_without_a_zone() {
+        assert!(parse_expiration("2026-06-30T12:00:00.000Z").is_some());
+        let unity = parse_expiration("2026-06-30T12:00:00").unwrap();
+        assert_eq!(unity.unix_timestamp(), 1_782_820_800);
+        assert!(parse_expiration("next tuesday").is_none());
+    }
 }
