@@ -52,7 +52,14 @@ impl Coord {
 
     /// Parses the two path segments of `/parcels/{x}/{y}`.
     pub fn from_parts(x: &str, y: &str) -> Result<Self, CoordError> {
-        let (x, y) = integers(x, y)?;
+        let x: i64 = x
+            .trim()
+            .parse()
+            .map_err(|_| CoordError::NotAnInteger("x"))?;
+        let y: i64 = y
+            .trim()
+            .parse()
+            .map_err(|_| CoordError::NotAnInteger("y"))?;
         Self::new(x, y)
     }
 
@@ -95,18 +102,6 @@ impl FromStr for Coord {
             .ok_or_else(|| CoordError::Malformed(s.to_string()))?;
         Self::from_parts(x, y)
     }
-}
-
-fn integers(x: &str, y: &str) -> Result<(i64, i64), CoordError> {
-    let x: i64 = x
-        .trim()
-        .parse()
-        .map_err(|_| CoordError::NotAnInteger("x"))?;
-    let y: i64 = y
-        .trim()
-        .parse()
-        .map_err(|_| CoordError::NotAnInteger("y"))?;
-    Ok((x, y))
 }
 
 /// A corner of a box as a client sends it ("x,y"): any integers, inside the
