@@ -4,8 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use platform::signed_fetch::{SignedHeaders, Wallet, sign, verify};
+use platform::signed_fetch::{Wallet, header_map, sign, verify};
 
 const NOW: i64 = 1_780_272_000_000;
 const RUNS: usize = 2_000;
@@ -13,18 +12,6 @@ const RUNS: usize = 2_000;
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort_unstable();
     samples[samples.len() / 2]
-}
-
-fn header_map(headers: &SignedHeaders) -> HeaderMap {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                HeaderName::try_from(name.as_str()).unwrap(),
-                HeaderValue::try_from(value.as_str()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn main() {

@@ -17,7 +17,7 @@ mod verify;
 use serde::{Deserialize, Serialize};
 
 pub use eip191::{Wallet, address_of};
-pub use sign::{SignedHeaders, sign};
+pub use sign::{SignedHeaders, header_map, sign};
 pub use verify::{Signer, verify};
 
 pub const CHAIN_HEADER_PREFIX: &str = "x-identity-auth-chain-";

@@ -1,6 +1,7 @@
 //! Signing a request as a wallet would, for tests, scripts and the `sign`
 //! command.
 
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -12,6 +13,19 @@ use super::{
 
 /// The headers of a signed request, in order.
 pub type SignedHeaders = Vec<(String, String)>;
+
+/// The signed headers as an HTTP header map, as a server receives them.
+pub fn header_map(headers: &SignedHeaders) -> HeaderMap {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((
+                HeaderName::try_from(name.as_str()).ok()?,
+                HeaderValue::try_from(value.as_str()).ok()?,
+            ))
+        })
+        .collect()
+}
 
 /// Signs `method path` at `now_ms` with `metadata` (a JSON text, `{}` for
 /// none): a three-link chain through a fresh ephemeral key valid for an hour,
@@ -73,8 +87,6 @@ pub fn sign(
 
 #[cfg(test)]
 mod tests {
-    use axum::http::{HeaderMap, HeaderName, HeaderValue};
-
     use super::super::{AuthError, Signer, verify};
     use super::*;
 
@@ -82,21 +94,9 @@ mod tests {
     const KEY: &str = "0x1da6847600b0ee25e9ad9a52abbd786dd2502fa4005dd5af9310b7cc7a3b25db";
     const ADDRESS: &str = "0x71cb05ee1b1f506ff321da3dac38f25c0c9ce6e1";
 
-    fn map(headers: &SignedHeaders) -> HeaderMap {
-        headers
-            .iter()
-            .map(|(name, value)| {
-                (
-                    HeaderName::try_from(name.as_str()).unwrap(),
-                    HeaderValue::try_from(value.as_str()).unwrap(),
-                )
-            })
-            .collect()
-    }
-
     fn signed(ephemeral: bool) -> HeaderMap {
         let wallet = Wallet::from_hex(KEY).unwrap();
-        map(&sign(
+        header_map(&sign(
             &wallet,
             "POST",
             "/api/campaigns",
@@ -147,7 +147,7 @@ mod tests {
             NOW - 3_600_001,
             true,
         );
-        let mut late = map(&late);
+        let mut late = header_map(&late);
         late.insert(TIMESTAMP_HEADER, NOW.to_string().parse().unwrap());
         assert_eq!(code(verify(&late, "POST", "/x", NOW)), "signature_expired");
     }
