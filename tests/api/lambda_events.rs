@@ -57,6 +57,21 @@ async fn invoke(family: &str, event: &str) -> (u16, Value) {
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
+/// The whole Lambda path, as `lambda_http::run` takes it: a v2 event in, the
+/// API Gateway response out, as JSON.
+async fn through_lambda(family: &str, event: Value) -> Value {
+    use lambda_http::request::LambdaRequest;
+    use lambda_http::{Adapter, Context, LambdaEvent, Service};
+
+    let mut adapter: Adapter<'_, _, _> = Adapter::from(function(family).await);
+    let payload: LambdaRequest = serde_json::from_value(event).unwrap();
+    let answer = adapter
+        .call(LambdaEvent::new(payload, Context::default()))
+        .await
+        .unwrap();
+    serde_json::to_value(&answer).unwrap()
+}
+
 /// Every event file, through its function, answers what the same request
 /// answers through the local server: same status, same body.
 #[tokio::test]
@@ -138,24 +153,14 @@ async fn a_family_answers_only_its_own_routes() {
     assert_eq!(body["code"], "route_not_found");
 }
 
-/// The whole Lambda path, as `lambda_http::run` takes it: the v2 event in,
-/// the API Gateway response out, whose PNG body travels base64-encoded with
-/// `isBase64Encoded` so that the HTTP API decodes it to bytes.
+/// The map function's PNG body travels base64-encoded with `isBase64Encoded`
+/// so that the HTTP API decodes it to bytes.
 #[tokio::test]
 async fn the_map_function_returns_a_binary_png_body() {
     use base64::Engine;
-    use lambda_http::request::LambdaRequest;
-    use lambda_http::{Adapter, Context, LambdaEvent, Service};
 
-    let router = function("map").await;
-    let mut adapter: Adapter<'_, _, _> = Adapter::from(router);
-    let payload: LambdaRequest =
-        serde_json::from_str(include_str!("../../events/map-png.json")).unwrap();
-    let answer = adapter
-        .call(LambdaEvent::new(payload, Context::default()))
-        .await
-        .unwrap();
-    let wire = serde_json::to_value(&answer).unwrap();
+    let event = serde_json::from_str(include_str!("../../events/map-png.json")).unwrap();
+    let wire = through_lambda("map", event).await;
     assert_eq!(wire["isBase64Encoded"], true, "{wire:#}");
     assert_eq!(wire["statusCode"], 200);
     assert_eq!(wire["headers"]["content-type"], "image/png");
@@ -174,30 +179,12 @@ async fn the_map_function_returns_a_binary_png_body() {
 #[tokio::test]
 async fn compressed_json_travels_base64_encoded_with_its_content_encoding() {
     use base64::Engine;
-    use lambda_http::request::LambdaRequest;
-    use lambda_http::{Adapter, Context, LambdaEvent, Service};
 
     let mut event: Value = serde_json::from_str(include_str!("../../events/parcels.json")).unwrap();
-    let plain_answer = {
-        let router = function("parcels").await;
-        let mut adapter: Adapter<'_, _, _> = Adapter::from(router);
-        let payload: LambdaRequest = serde_json::from_value(event.clone()).unwrap();
-        let answer = adapter
-            .call(LambdaEvent::new(payload, Context::default()))
-            .await
-            .unwrap();
-        serde_json::to_value(&answer).unwrap()
-    };
+    let plain_answer = through_lambda("parcels", event.clone()).await;
     assert_eq!(plain_answer["isBase64Encoded"], false);
     event["headers"]["accept-encoding"] = "gzip, deflate".into();
-    let router = function("parcels").await;
-    let mut adapter: Adapter<'_, _, _> = Adapter::from(router);
-    let payload: LambdaRequest = serde_json::from_value(event).unwrap();
-    let answer = adapter
-        .call(LambdaEvent::new(payload, Context::default()))
-        .await
-        .unwrap();
-    let wire = serde_json::to_value(&answer).unwrap();
+    let wire = through_lambda("parcels", event).await;
     assert_eq!(wire["statusCode"], 200);
     assert_eq!(wire["isBase64Encoded"], true, "{wire:#}");
     assert_eq!(wire["headers"]["content-encoding"], "gzip");
