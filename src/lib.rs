@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 pub fn server_router(backend: &LandBackend, clock: Arc<dyn Clock>) -> Router {
     let (api, doc) = backend.api(clock);
     let doc_json = Arc::new(doc.clone());
+    let api = platform::http::finish(api);
     api.merge(SwaggerUi::new("/docs").url("/docs/openapi.json", doc))
         .route(
             "/openapi.json",

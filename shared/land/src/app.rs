@@ -53,7 +53,7 @@ impl LandStore for crate::store::dynamo::DynamoLand {}
 /// One family's routes as a Lambda function serves them: the shared layers,
 /// without the OpenAPI description.
 pub fn lambda_router(family: OpenApiRouter) -> Router {
-    http::finish(family.split_for_parts().0)
+    http::finish(family.split_for_parts().0.layer(http::open_cors()))
 }
 
 /// What the local server runs on: the store and the cache of map pictures.
@@ -76,7 +76,9 @@ impl LandBackend {
         Self { png_cache, ..self }
     }
 
-    /// Every family in one router, with the OpenAPI description of all.
+    /// Every family in one router, with the OpenAPI description of all, with
+    /// LAND's CORS policy and without the shared layers (`http::finish`),
+    /// which the server adds once around both APIs.
     pub fn api(&self, clock: Arc<dyn Clock>) -> (Router, OpenApiDoc) {
         let store = &self.store;
         let (router, doc) = OpenApiRouter::with_openapi(LandDoc::openapi())
@@ -110,7 +112,7 @@ impl LandBackend {
             )))
             .merge(translations::router())
             .split_for_parts();
-        (http::finish(router), doc)
+        (router.layer(http::open_cors()), doc)
     }
 
     /// The version of the data, which caches key on.

@@ -98,10 +98,17 @@ impl Table {
                 .table_name(&self.name)
                 .key_condition_expression(query.condition)
                 .scan_index_forward(query.forward)
-                .consistent_read(true)
                 .set_exclusive_start_key(start);
+            // Indexes answer eventually consistent reads only.
+            request = match query.index {
+                Some(index) => request.index_name(index),
+                None => request.consistent_read(true),
+            };
             for (name, value) in &query.values {
                 request = request.expression_attribute_values(*name, value.clone());
+            }
+            for (placeholder, name) in &query.names {
+                request = request.expression_attribute_names(*placeholder, *name);
             }
             let out = request.send().await.map_err(unavailable)?;
             items.extend(out.items.unwrap_or_default());
@@ -192,11 +199,13 @@ fn distinct(wanted: &[(String, String)]) -> Vec<&(String, String)> {
     wanted.iter().filter(|k| seen.insert(*k)).collect()
 }
 
-/// A Query on a table's primary key.
+/// A Query on a table's primary key, or on a global secondary index.
 pub struct Query<'a> {
     condition: &'a str,
     forward: bool,
     values: Vec<(&'a str, AttributeValue)>,
+    index: Option<&'a str>,
+    names: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Query<'a> {
@@ -205,7 +214,26 @@ impl<'a> Query<'a> {
             condition,
             forward: true,
             values,
+            index: None,
+            names: Vec::new(),
         }
+    }
+
+    /// `<pk_attr> = :pk AND begins_with(<sk_attr>, :prefix)` on the index
+    /// `index` (eventually consistent, as every index read is).
+    pub fn index_prefixed(
+        index: &'a str,
+        (pk_attr, sk_attr): (&'a str, &'a str),
+        pk: impl Into<String>,
+        prefix: &str,
+    ) -> Self {
+        let mut query = Self::new(
+            "#ipk = :pk AND begins_with(#isk, :prefix)",
+            vec![(":pk", s(pk)), (":prefix", s(prefix))],
+        );
+        query.index = Some(index);
+        query.names = vec![("#ipk", pk_attr), ("#isk", sk_attr)];
+        query
     }
 
     /// `pk = :pk`.

@@ -5,6 +5,7 @@
 //!
 //! This crate knows no family: it depends on neither LAND nor Rewards.
 
+pub mod address;
 pub mod aws;
 pub mod clock;
 pub mod dynamo;

@@ -1,4 +1,16 @@
-//! The Rewards API. Step 5 adds its domain, auth and route families here;
-//! today it holds the reward queue, kept out of every LAND function.
+//! The Rewards API as a library: the domain, its secrets, one folder per
+//! route family (`campaigns`, `rewards`), the store port with its SQLite and
+//! DynamoDB adapters, and the reward queue. It knows nothing of LAND.
 
+pub mod app;
+pub mod campaigns;
+pub mod config;
+pub mod domain;
+pub mod http;
 pub mod queue;
+pub mod rewards;
+pub mod secrets;
+pub mod store;
+
+pub use config::{Config, ConfigError};
+pub use http::RewardsState;

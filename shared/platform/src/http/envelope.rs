@@ -1,6 +1,7 @@
-//! The success envelope `{"ok": true, "data": ...}`.
+//! The success envelope `{"ok": true, "data": ...}`, with `total` on lists.
 
 use axum::Json;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,6 +22,44 @@ impl<T: Serialize> IntoResponse for Data<T> {
         Json(Envelope {
             ok: true,
             data: self.0,
+        })
+        .into_response()
+    }
+}
+
+/// A created object: 201 with the envelope.
+#[derive(Debug)]
+pub struct Created<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Created<T> {
+    fn into_response(self) -> Response {
+        (StatusCode::CREATED, Data(self.0)).into_response()
+    }
+}
+
+/// One page of a list and the number of items the whole list holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListedEnvelope<T> {
+    /// Always true.
+    pub ok: bool,
+    pub data: Vec<T>,
+    /// How many items match, over every page.
+    pub total: u64,
+}
+
+/// A handler's page of a list: `{"ok": true, "data": [...], "total": n}`.
+#[derive(Debug)]
+pub struct Listed<T> {
+    pub data: Vec<T>,
+    pub total: u64,
+}
+
+impl<T: Serialize> IntoResponse for Listed<T> {
+    fn into_response(self) -> Response {
+        Json(ListedEnvelope {
+            ok: true,
+            data: self.data,
+            total: self.total,
         })
         .into_response()
     }

@@ -17,6 +17,12 @@ pub enum ApiError {
     BadRequest { code: &'static str, message: String },
     #[error("{0}")]
     NotFound(String),
+    /// The caller is known but may not do this (a role without the right).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request contradicts what is stored (e.g. the last owner's removal).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("Route {0} not found")]
     RouteNotFound(String),
     #[error("Method {0} is not allowed on this route")]
@@ -51,6 +57,14 @@ impl ApiError {
         }
     }
 
+    /// A malformed body or a field of it; the message names the field.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code: "bad_request",
+            message: message.into(),
+        }
+    }
+
     pub fn missing(message: impl Into<String>) -> Self {
         Self::BadRequest {
             code: "missing_parameter",
@@ -67,6 +81,8 @@ impl ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -78,6 +94,8 @@ impl ApiError {
             Self::BadRequest { code, .. } => code,
             Self::Unauthorized(err) => err.code(),
             Self::NotFound(_) => "not_found",
+            Self::Forbidden(_) => "forbidden",
+            Self::Conflict { code, .. } => code,
             Self::RouteNotFound(_) => "route_not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Store(StoreError::Unavailable(_)) => "store_unavailable",

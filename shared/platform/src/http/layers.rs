@@ -6,7 +6,6 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::cors::{Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -36,14 +35,9 @@ pub async fn not_found_fallback(method: Method, uri: Uri) -> impl IntoResponse {
 }
 
 /// Adds the fallback, compression (gzip or brotli, when the client accepts
-/// it), the Lambda response limit, CORS (`*`, exposing `etag`), one `Vary`
-/// header, request ids and tracing.
+/// it), the Lambda response limit, one `Vary` header, request ids and
+/// tracing. CORS is each API's own: its routes carry it (see `cors`).
 pub fn finish(router: Router) -> Router {
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers(Any)
-        .expose_headers([header::ETAG, REQUEST_ID]);
     let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
         let request_id = req
             .headers()
@@ -71,7 +65,6 @@ pub fn finish(router: Router) -> Router {
         .layer(gzip)
         // Outside compression, so that it sees what is sent.
         .layer(axum::middleware::map_response(within_lambda_limit))
-        .layer(cors)
         .layer(axum::middleware::map_response(one_vary_header))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)

@@ -40,6 +40,19 @@ impl Wallet {
         }
     }
 
+    /// From the 32 bytes of a private key.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        SigningKey::from_slice(bytes)
+            .map(|key| Self { key })
+            .map_err(|_| "not a secp256k1 private key (32 bytes)".to_string())
+    }
+
+    /// The private key's 32 bytes, wiped when dropped: for encrypting it at
+    /// rest, nothing else.
+    pub fn secret_bytes(&self) -> zeroize::Zeroizing<[u8; 32]> {
+        zeroize::Zeroizing::new(self.key.to_bytes().into())
+    }
+
     /// The checksum-free, lowercase `0x` address.
     pub fn address(&self) -> String {
         address_of(self.key.verifying_key())

@@ -1,0 +1,178 @@
+//! Configuration, read once from the environment, and the adapters it
+//! selects. Deployed (`REWARDS_TABLE` set): DynamoDB, the campaign-key HMAC
+//! key from Secrets Manager (`REWARDS_SECRET_ID`) and wallets sealed by KMS
+//! (`REWARDS_WALLET_KEY_ID`); a function missing any of them stops at init.
+//! Locally: SQLite and a secret file under the data folder (or
+//! `REWARDS_SECRET`), or any of the AWS parts that are configured.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use platform::clock::Clock;
+use platform::http::Cors;
+use platform::store::StoreError;
+
+use crate::http::RewardsState;
+use crate::secrets::{KeySecrets, KmsCipher, LocalCipher, ServerSecret, WalletCipher};
+use crate::store::RewardsStore;
+use crate::store::dynamo::DynamoRewards;
+use crate::store::sqlite::SqliteRewards;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// `REWARDS_TABLE`: the DynamoDB table.
+    pub table: Option<String>,
+    /// `REWARDS_SECRET`: the local server secret as 64 hex digits (instead
+    /// of the file).
+    pub secret_hex: Option<String>,
+    /// `REWARDS_SECRET_ID`: the Secrets Manager secret the campaign-key HMAC
+    /// key comes from.
+    pub secret_id: Option<String>,
+    /// `REWARDS_WALLET_KEY_ID`: the KMS key that seals campaign wallets.
+    pub wallet_key_id: Option<String>,
+    /// `REWARDS_CORS_ORIGINS`: extra origins CORS allows (comma-separated).
+    pub cors_origins: Option<String>,
+}
+
+#[derive(thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "{0} is not set: a deployed Rewards function needs REWARDS_TABLE, REWARDS_SECRET_ID and REWARDS_WALLET_KEY_ID"
+    )]
+    Missing(&'static str),
+    #[error("{0}")]
+    Secret(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Printed by `main` on an init failure: the readable message.
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Blank values count as unset.
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        Self {
+            table: set("REWARDS_TABLE"),
+            secret_hex: set("REWARDS_SECRET"),
+            secret_id: set("REWARDS_SECRET_ID"),
+            wallet_key_id: set("REWARDS_WALLET_KEY_ID"),
+            cors_origins: set("REWARDS_CORS_ORIGINS"),
+        }
+    }
+
+    pub fn cors(&self) -> Cors {
+        crate::app::cors(self.cors_origins.as_deref())
+    }
+
+    /// A deployed function's state: every AWS part configured, or an error.
+    pub async fn lambda_state(&self, clock: Arc<dyn Clock>) -> Result<RewardsState, ConfigError> {
+        let table = self
+            .table
+            .as_ref()
+            .ok_or(ConfigError::Missing("REWARDS_TABLE"))?;
+        let secret_id = self
+            .secret_id
+            .as_ref()
+            .ok_or(ConfigError::Missing("REWARDS_SECRET_ID"))?;
+        let wallet_key = self
+            .wallet_key_id
+            .as_ref()
+            .ok_or(ConfigError::Missing("REWARDS_WALLET_KEY_ID"))?;
+        let aws = platform::aws::sdk_config().await;
+        let secret = secret_from_manager(&aws, secret_id).await?;
+        Ok(RewardsState {
+            store: Arc::new(DynamoRewards::new(
+                aws_sdk_dynamodb::Client::new(&aws),
+                table,
+            )),
+            clock,
+            keys: Arc::new(KeySecrets::new(&secret)),
+            cipher: Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(&aws), wallet_key)),
+        })
+    }
+
+    /// The local server's state: what is configured of AWS, the embedded
+    /// parts for the rest (SQLite and the secret file in `data_dir`).
+    pub async fn local_state(
+        &self,
+        data_dir: &Path,
+        clock: Arc<dyn Clock>,
+    ) -> Result<RewardsState, ConfigError> {
+        let aws =
+            if self.table.is_some() || self.secret_id.is_some() || self.wallet_key_id.is_some() {
+                Some(platform::aws::sdk_config().await)
+            } else {
+                None
+            };
+        let store: Arc<dyn RewardsStore> = match (&self.table, &aws) {
+            (Some(table), Some(aws)) => Arc::new(DynamoRewards::new(
+                aws_sdk_dynamodb::Client::new(aws),
+                table,
+            )),
+            _ => Arc::new(SqliteRewards::open(&data_dir.join(DATABASE_FILE))?),
+        };
+        let local_secret = || -> Result<ServerSecret, ConfigError> {
+            match &self.secret_hex {
+                Some(hex) => ServerSecret::from_hex(hex).map_err(ConfigError::Secret),
+                None => ServerSecret::load_or_create(&data_dir.join(SECRET_FILE))
+                    .map_err(|e| ConfigError::Secret(format!("the server secret: {e}"))),
+            }
+        };
+        let keys = match (&self.secret_id, &aws) {
+            (Some(id), Some(aws)) => KeySecrets::new(&secret_from_manager(aws, id).await?),
+            _ => KeySecrets::new(&local_secret()?),
+        };
+        let cipher: Arc<dyn WalletCipher> = match (&self.wallet_key_id, &aws) {
+            (Some(key), Some(aws)) => Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(aws), key)),
+            _ => Arc::new(LocalCipher::new(&local_secret()?)),
+        };
+        Ok(RewardsState {
+            store,
+            clock,
+            keys: Arc::new(keys),
+            cipher,
+        })
+    }
+}
+
+/// The embedded database, in the data folder.
+pub const DATABASE_FILE: &str = "rewards.sqlite3";
+/// The local server secret, in the data folder (mode 0600).
+pub const SECRET_FILE: &str = "rewards-secret";
+
+/// The default data folder of the local server.
+pub fn default_data_dir() -> PathBuf {
+    PathBuf::from(".data")
+}
+
+async fn secret_from_manager(
+    aws: &aws_config::SdkConfig,
+    secret_id: &str,
+) -> Result<ServerSecret, ConfigError> {
+    let out = aws_sdk_secretsmanager::Client::new(aws)
+        .get_secret_value()
+        .secret_id(secret_id)
+        .send()
+        .await
+        .map_err(|e| {
+            ConfigError::Secret(format!(
+                "reading the secret {secret_id}: {}",
+                aws_sdk_secretsmanager::error::DisplayErrorContext(e)
+            ))
+        })?;
+    let material = out
+        .secret_string
+        .ok_or_else(|| ConfigError::Secret(format!("the secret {secret_id} holds no string")))?;
+    ServerSecret::from_material(material.as_bytes())
+        .map_err(|e| ConfigError::Secret(format!("the secret {secret_id}: {e}")))
+}

@@ -1,0 +1,166 @@
+//! The Rewards store port and its two adapters: SQLite under `.data/` (the
+//! embedded default) and DynamoDB.
+
+pub mod dynamo;
+pub mod sqlite;
+
+use async_trait::async_trait;
+use platform::store::{StoreError, StoreResult};
+
+use crate::domain::campaign::Campaign;
+use crate::domain::key::CampaignKey;
+use crate::domain::reward::{
+    CollectionTransaction, Reward, RewardStatus, SupplyCount, SupplyRemoval,
+};
+use crate::domain::role::Role;
+use crate::domain::time::Timestamp;
+use crate::domain::user::CampaignUser;
+
+/// Why a write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// What the write names does not exist (any more).
+    #[error("not found")]
+    Missing,
+    #[error(transparent)]
+    Conflict(#[from] Conflict),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A write that would break an invariant: 409.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    #[error("A campaign keeps at least one owner: make someone else owner first")]
+    LastOwner,
+    #[error("This user already has a role on the campaign: change it with PATCH")]
+    UserExists,
+    #[error("chain_id cannot change once the campaign has rewards")]
+    ChainLocked,
+}
+
+impl Conflict {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::LastOwner => "last_owner",
+            Self::UserExists => "user_exists",
+            Self::ChainLocked => "chain_id_locked",
+        }
+    }
+}
+
+/// `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Page {
+    /// This page of an ordered list.
+    pub fn of<T>(self, all: Vec<T>) -> Paged<T> {
+        let total = all.len() as u64;
+        let items = all
+            .into_iter()
+            .skip(usize::try_from(self.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(self.limit).unwrap_or(usize::MAX))
+            .collect();
+        Paged { items, total }
+    }
+}
+
+/// A page and how many rows the whole list holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+#[async_trait]
+pub trait RewardsStore: Send + Sync {
+    /// The campaign, its sealed wallet, its first owner and its master key,
+    /// all or nothing.
+    async fn create_campaign(
+        &self,
+        campaign: &Campaign,
+        sealed_wallet: &[u8],
+        owner: &CampaignUser,
+        master: &CampaignKey,
+    ) -> StoreResult<()>;
+    async fn campaign(&self, id: &str) -> StoreResult<Option<Campaign>>;
+    /// The sealed wallet key (for the sender).
+    async fn sealed_wallet(&self, campaign_id: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Campaigns where `user` has a role, newest first.
+    async fn campaigns_of(
+        &self,
+        user: &str,
+        enabled: Option<bool>,
+        page: Page,
+    ) -> StoreResult<Paged<Campaign>>;
+    /// Replaces the settings; with `chain_changed`, only while the campaign
+    /// has no rewards (`Conflict::ChainLocked`).
+    async fn update_campaign(
+        &self,
+        campaign: &Campaign,
+        chain_changed: bool,
+    ) -> Result<(), WriteError>;
+
+    async fn role(&self, campaign_id: &str, user: &str) -> StoreResult<Option<Role>>;
+    /// Oldest first.
+    async fn users(&self, campaign_id: &str) -> StoreResult<Vec<CampaignUser>>;
+    async fn user(&self, campaign_id: &str, user: &str) -> StoreResult<Option<CampaignUser>>;
+    /// `Conflict::UserExists` when the user has a role already.
+    async fn add_user(&self, user: &CampaignUser) -> Result<(), WriteError>;
+    /// `Conflict::LastOwner` when it would leave no owner.
+    async fn change_role(
+        &self,
+        campaign_id: &str,
+        user: &str,
+        role: Role,
+        now: Timestamp,
+    ) -> Result<CampaignUser, WriteError>;
+    /// `Conflict::LastOwner` when it would leave no owner.
+    async fn remove_user(&self, campaign_id: &str, user: &str) -> Result<CampaignUser, WriteError>;
+
+    /// Oldest first.
+    async fn keys(&self, campaign_id: &str) -> StoreResult<Vec<CampaignKey>>;
+    async fn key(&self, campaign_id: &str, key_id: &str) -> StoreResult<Option<CampaignKey>>;
+    /// Keys by (campaign id, key id); missing ones left out.
+    async fn keys_by_id(&self, ids: &[(String, String)]) -> StoreResult<Vec<CampaignKey>>;
+    async fn add_key(&self, key: &CampaignKey) -> StoreResult<()>;
+    async fn update_key(&self, key: &CampaignKey) -> Result<(), WriteError>;
+    async fn remove_key(&self, campaign_id: &str, key_id: &str) -> Result<CampaignKey, WriteError>;
+
+    /// Stock rows of one campaign (all of the same chain as the campaign).
+    async fn add_supply(
+        &self,
+        campaign_id: &str,
+        chain_id: u64,
+        rows: &[Reward],
+    ) -> Result<(), WriteError>;
+    async fn supply(&self, campaign_id: &str) -> StoreResult<Vec<SupplyCount>>;
+    /// Removes unassigned rows only; returns how many.
+    async fn remove_supply(&self, campaign_id: &str, removal: &SupplyRemoval) -> StoreResult<u64>;
+
+    async fn reward(&self, id: &str) -> StoreResult<Option<Reward>>;
+    /// Rewards a key assigned, newest first.
+    async fn rewards_of_key(
+        &self,
+        campaign_id: &str,
+        key_id: &str,
+        page: Page,
+    ) -> StoreResult<Paged<Reward>>;
+    /// Rewards of a beneficiary, newest first.
+    async fn rewards_of_user(
+        &self,
+        user: &str,
+        status: Option<RewardStatus>,
+        page: Page,
+    ) -> StoreResult<Paged<Reward>>;
+    /// Newest first.
+    async fn transactions(
+        &self,
+        campaign_id: &str,
+        page: Page,
+    ) -> StoreResult<Paged<CollectionTransaction>>;
+}
