@@ -89,7 +89,7 @@ fn main() {
     let store = Arc::new(EmbeddedLand::in_memory(land_seed::genesis_city(
         land_seed::DEFAULT_SEED,
     )));
-    let router = genesis_api::server_router(&LandBackend::new(store), Arc::new(FixedClock(NOW)));
+    let router = genesis_api::land_router(&LandBackend::new(store), Arc::new(FixedClock(NOW)));
     println!(
         "router levels: brotli {}, gzip {}; medians of {RUNS} runs",
         platform::http::BROTLI_LEVEL,

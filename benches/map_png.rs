@@ -139,7 +139,7 @@ fn main() {
     println!("\ncached hits through the router (GET /v1/map.png, 500x500 @ 10, 2,000 requests):");
     for (name, cache) in [("memory front + folder", tiered), ("folder only", folder)] {
         let backend = LandBackend::new(store.clone()).with_png_cache(cache);
-        let app = genesis_api::server_router(&backend, Arc::new(FixedClock(NOW)));
+        let app = genesis_api::land_router(&backend, Arc::new(FixedClock(NOW)));
         let mut samples = Vec::new();
         runtime.block_on(async {
             for i in 0..2_001 {

@@ -36,6 +36,10 @@ pub struct Cli {
         default_value = ".data/map-cache"
     )]
     map_cache_dir: PathBuf,
+    /// The folder of the Rewards database and the local server secret
+    /// (unused parts when REWARDS_TABLE and the AWS secrets are set).
+    #[arg(long, global = true, env = "REWARDS_DATA_DIR", default_value = ".data")]
+    rewards_dir: PathBuf,
     /// The seed of the generated marketplace: used by `seed`, and on the
     /// first start when the data file does not exist yet.
     #[arg(long, global = true, env = "LAND_SEED", default_value_t = land_seed::DEFAULT_SEED)]
@@ -60,7 +64,7 @@ enum Command {
     Import { dump: PathBuf },
     /// Write the whole embedded data set as a JSON-lines dump.
     Export { dump: PathBuf },
-    /// Create the DynamoDB table (LAND_TABLE) and the reward queue with its
+    /// Create the DynamoDB tables (LAND_TABLE, and REWARDS_TABLE when set) and the reward queue with its
     /// dead-letter queue on the configured AWS endpoint.
     Setup {
         #[arg(long, env = "REWARD_QUEUE_NAME", default_value = "rewards")]
@@ -147,6 +151,7 @@ impl Cli {
                 ..Config::from_env()
             },
             seed: self.seed,
+            rewards_dir: self.rewards_dir.clone(),
         }
     }
 
@@ -210,7 +215,10 @@ impl Cli {
             Some(Command::Openapi) => {
                 let backend =
                     LandBackend::new(Arc::new(EmbeddedLand::in_memory(LandDataset::default())));
-                let (_, doc) = backend.api(Arc::new(SystemClock));
+                let clock = Arc::new(SystemClock);
+                let rewards = rewards::RewardsState::in_memory(clock.clone())?;
+                let (_, doc) =
+                    crate::both_apis(&backend, clock, rewards, &rewards::app::cors(None));
                 println!("{}", doc.to_pretty_json()?);
                 Ok(())
             }
@@ -224,6 +232,7 @@ impl Cli {
 struct Local {
     config: Config,
     seed: u64,
+    rewards_dir: PathBuf,
 }
 
 impl Local {
@@ -275,12 +284,30 @@ async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
         None => format!("embedded file {}", config.data_file().display()),
     };
     tracing::info!(%store, version = %backend.data_version().await?, elapsed_ms = started.elapsed().as_millis() as u64, "store ready");
-    let app = crate::server_router(&backend, Arc::new(SystemClock));
+    let clock: Arc<dyn platform::clock::Clock> = Arc::new(SystemClock);
+    let rewards_config = rewards::Config::from_env();
+    let rewards = rewards_config
+        .local_state(&config.rewards_dir, clock.clone())
+        .await?;
+    let rewards_store = match &rewards_config.table {
+        Some(table) => format!("dynamodb table {table}"),
+        None => format!(
+            "sqlite {}",
+            config
+                .rewards_dir
+                .join(rewards::config::DATABASE_FILE)
+                .display()
+        ),
+    };
+    tracing::info!(store = %rewards_store, "rewards store ready");
+    let app = crate::server_router(&backend, clock, rewards, &rewards_config.cors());
     let addr = SocketAddr::new(host, port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("LAND API on http://{addr}/v1 (docs: http://{addr}/docs)");
+    tracing::info!(
+        "LAND API on http://{addr}/v1, Rewards API on http://{addr}/api (docs: http://{addr}/docs)"
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -396,6 +423,17 @@ async fn setup(config: &Local, queue: &str) -> CliResult {
         "table {table}: {}",
         if created { "created" } else { "already there" }
     );
+    if let Some(rewards_table) = rewards::Config::from_env().table {
+        let created = rewards::store::dynamo::create_table(
+            &aws_sdk_dynamodb::Client::new(&aws),
+            &rewards_table,
+        )
+        .await?;
+        println!(
+            "table {rewards_table}: {}",
+            if created { "created" } else { "already there" }
+        );
+    }
     let url = rewards::queue::create_queue(&aws_sdk_sqs::Client::new(&aws), queue).await?;
     println!("queue {queue}: {url}");
     if let Some(bucket) = &config.map_cache_bucket {
@@ -413,7 +451,7 @@ async fn render(config: &Local, uri: &str, out: &PathBuf) -> CliResult {
 
     let started = Instant::now();
     let backend = open_backend(config).await?;
-    let app = crate::server_router(&backend, Arc::new(SystemClock));
+    let app = crate::land_router(&backend, Arc::new(SystemClock));
     let request = axum::http::Request::get(uri).body(axum::body::Body::empty())?;
     let response = app.oneshot(request).await?;
     let status = response.status();

@@ -1,4 +1,5 @@
-//! The local server and operator commands around the `land` (and, from Step 5, `rewards`) libraries.
+//! The local server and operator commands around the `land` and `rewards`
+//! libraries.
 
 pub mod cli;
 
@@ -8,15 +9,53 @@ use axum::Router;
 use axum::routing::get;
 use land::LandBackend;
 use platform::clock::Clock;
+use platform::http::Cors;
+use rewards::RewardsState;
+use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_swagger_ui::SwaggerUi;
 
-/// Every route family plus `/openapi.json` and the `/docs` page (served from
-/// vendored assets: it works offline).
-pub fn server_router(backend: &LandBackend, clock: Arc<dyn Clock>) -> Router {
+/// Both APIs, each with its CORS policy, with their docs (see `with_docs`).
+pub fn server_router(
+    backend: &LandBackend,
+    clock: Arc<dyn Clock>,
+    rewards: RewardsState,
+    rewards_cors: &Cors,
+) -> Router {
+    let (api, doc) = both_apis(backend, clock, rewards, rewards_cors);
+    with_docs(api, doc)
+}
+
+/// The LAND API alone, with its docs: for commands and benches that need
+/// no Rewards store.
+pub fn land_router(backend: &LandBackend, clock: Arc<dyn Clock>) -> Router {
     let (api, doc) = backend.api(clock);
+    with_docs(api, doc)
+}
+
+/// Both APIs' routes (without the shared layers) and one description of both.
+pub fn both_apis(
+    backend: &LandBackend,
+    clock: Arc<dyn Clock>,
+    rewards: RewardsState,
+    rewards_cors: &Cors,
+) -> (Router, OpenApiDoc) {
+    let (land, mut doc) = backend.api(clock);
+    let (rewards, rewards_doc) = rewards::app::api(rewards, rewards_cors);
+    doc.merge(rewards_doc);
+    doc.info.title = "LAND and Rewards APIs".into();
+    doc.info.description = Some(
+        "The LAND API (`/v1`: parcels, estates, marketplace, districts, map) and the Rewards API          (`/api`: campaigns, keys, users, supply, rewards). Every answer is `{\"ok\": true, \"data\": ...}`;          every error `{\"ok\": false, \"code\": ..., \"error\": ...}` with a real status code."
+            .into(),
+    );
+    (land.merge(rewards), doc)
+}
+
+/// The shared layers around `api`, plus `/openapi.json`, the `/docs` page
+/// (served from vendored assets: it works offline) and `/health`.
+fn with_docs(api: Router, doc: OpenApiDoc) -> Router {
     let doc_json = Arc::new(doc.clone());
-    let api = platform::http::finish(api);
-    api.merge(SwaggerUi::new("/docs").url("/docs/openapi.json", doc))
+    platform::http::finish(api)
+        .merge(SwaggerUi::new("/docs").url("/docs/openapi.json", doc))
         .route(
             "/openapi.json",
             get(move || async move { axum::Json(doc_json.as_ref().clone()) }),

@@ -21,4 +21,5 @@ mod parcels;
 mod persistence;
 mod publications;
 mod queue_sqs;
+mod rewards;
 mod translations;

@@ -20,7 +20,7 @@ fn own_city() -> Arc<EmbeddedLand> {
 
 fn router(store: Arc<EmbeddedLand>, cache: Arc<dyn PngCache>) -> axum::Router {
     let backend = LandBackend::new(store).with_png_cache(cache);
-    genesis_api::server_router(&backend, Arc::new(FixedClock(NOW)))
+    genesis_api::land_router(&backend, Arc::new(FixedClock(NOW)))
 }
 
 /// The picture is stored under its key; a second router (a cold process)

@@ -53,7 +53,10 @@ impl LandStore for crate::store::dynamo::DynamoLand {}
 /// One family's routes as a Lambda function serves them: the shared layers,
 /// without the OpenAPI description.
 pub fn lambda_router(family: OpenApiRouter) -> Router {
-    http::finish(family.split_for_parts().0.layer(http::open_cors()))
+    http::finish(http::with_cors(
+        family.split_for_parts().0,
+        http::open_cors(),
+    ))
 }
 
 /// What the local server runs on: the store and the cache of map pictures.
@@ -112,7 +115,7 @@ impl LandBackend {
             )))
             .merge(translations::router())
             .split_for_parts();
-        (router.layer(http::open_cors()), doc)
+        (http::with_cors(router, http::open_cors()), doc)
     }
 
     /// The version of the data, which caches key on.

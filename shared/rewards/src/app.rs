@@ -72,10 +72,10 @@ pub fn api(state: RewardsState, cors: &Cors) -> (Router, OpenApiDoc) {
         .merge(crate::campaigns::router(state.clone()))
         .merge(crate::rewards::router(state))
         .split_for_parts();
-    (router.layer(cors.layer()), doc)
+    (http::with_cors(router, cors.layer()), doc)
 }
 
 /// One family's routes as a Lambda function serves them.
 pub fn lambda_router(family: OpenApiRouter, cors: &Cors) -> Router {
-    http::finish(family.split_for_parts().0.layer(cors.layer()))
+    http::finish(http::with_cors(family.split_for_parts().0, cors.layer()))
 }

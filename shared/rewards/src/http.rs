@@ -35,6 +35,19 @@ impl FromRef<RewardsState> for Arc<dyn Clock> {
 }
 
 impl RewardsState {
+    /// On a private in-memory database with a random server secret: for
+    /// tests and for printing the OpenAPI description.
+    pub fn in_memory(clock: Arc<dyn Clock>) -> Result<Self, platform::store::StoreError> {
+        let secret = crate::secrets::ServerSecret::from_material(&rand::random::<[u8; 32]>())
+            .map_err(platform::store::StoreError::NotConfigured)?;
+        Ok(Self {
+            store: Arc::new(crate::store::sqlite::SqliteRewards::in_memory()?),
+            clock,
+            keys: Arc::new(KeySecrets::new(&secret)),
+            cipher: Arc::new(crate::secrets::LocalCipher::new(&secret)),
+        })
+    }
+
     pub fn now(&self) -> Timestamp {
         Timestamp(self.clock.now_ms())
     }

@@ -120,3 +120,29 @@ pub async fn seeded_land() -> DynamoLand {
     ensure_seeded();
     DynamoLand::new(aws_sdk_dynamodb::Client::new(&sdk_config().await), table())
 }
+
+fn rewards_table_name() -> String {
+    std::env::var("LAND_TEST_REWARDS_TABLE").unwrap_or_else(|_| "rewards-test".to_string())
+}
+
+/// A client on the Rewards table (created once per process).
+pub async fn rewards_table() -> rewards::store::dynamo::DynamoRewards {
+    static CREATED: OnceLock<()> = OnceLock::new();
+    CREATED.get_or_init(|| {
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime.block_on(async {
+                let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
+                rewards::store::dynamo::create_table(&client, &rewards_table_name())
+                    .await
+                    .unwrap();
+            });
+        })
+        .join()
+        .expect("creating the Rewards table");
+    });
+    rewards::store::dynamo::DynamoRewards::new(
+        aws_sdk_dynamodb::Client::new(&sdk_config().await),
+        &rewards_table_name(),
+    )
+}

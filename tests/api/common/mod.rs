@@ -46,7 +46,37 @@ pub async fn backend() -> LandBackend {
 }
 
 pub async fn app() -> Router {
-    genesis_api::server_router(&backend().await, Arc::new(FixedClock(NOW)))
+    let clock = Arc::new(FixedClock(NOW));
+    genesis_api::server_router(
+        &backend().await,
+        clock.clone(),
+        rewards_state(clock).await,
+        &rewards::app::cors(Some("http://localhost:8000")),
+    )
+}
+
+/// The secret every test's Rewards state derives its keys from.
+pub const TEST_SECRET: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
+
+/// The Rewards state on the store under test: one SQLite database in memory
+/// for the whole binary, or the Rewards table on moto (a client per test).
+pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
+    use rewards::secrets::{KeySecrets, LocalCipher, ServerSecret};
+    use rewards::store::RewardsStore;
+    static SQLITE: OnceLock<Arc<rewards::store::sqlite::SqliteRewards>> = OnceLock::new();
+    let secret = ServerSecret::from_hex(TEST_SECRET).unwrap();
+    let store: Arc<dyn RewardsStore> = match std::env::var("LAND_TEST_BACKEND").as_deref() {
+        Ok("dynamodb") => Arc::new(aws::rewards_table().await),
+        _ => SQLITE
+            .get_or_init(|| Arc::new(rewards::store::sqlite::SqliteRewards::in_memory().unwrap()))
+            .clone(),
+    };
+    rewards::RewardsState {
+        store,
+        clock,
+        keys: Arc::new(KeySecrets::new(&secret)),
+        cipher: Arc::new(LocalCipher::new(&secret)),
+    }
 }
 
 pub struct Answer {

@@ -2,12 +2,24 @@
 //! layers: LAND is open to every origin, the Rewards API answers only the
 //! origins it is built for.
 
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, Uri, header};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::signed_fetch::{CHAIN_HEADER_PREFIX, MAX_LINKS, METADATA_HEADER, TIMESTAMP_HEADER};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// An API's routes with its CORS policy. The 405 answer is set first, so
+/// that the policy also wraps it: a preflight (OPTIONS) reaches the CORS
+/// layer of a route that has no OPTIONS handler.
+pub fn with_cors(router: Router, cors: CorsLayer) -> Router {
+    router
+        .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
+            super::ApiError::MethodNotAllowed(format!("{method} {}", uri.path()))
+        })
+        .layer(cors)
+}
 
 /// Any origin, reads only (LAND).
 pub fn open_cors() -> CorsLayer {

@@ -36,7 +36,8 @@ pub async fn not_found_fallback(method: Method, uri: Uri) -> impl IntoResponse {
 
 /// Adds the fallback, compression (gzip or brotli, when the client accepts
 /// it), the Lambda response limit, one `Vary` header, request ids and
-/// tracing. CORS is each API's own: its routes carry it (see `cors`).
+/// tracing. CORS and the 405 answer are each API's own: its routes carry
+/// them (`with_cors`).
 pub fn finish(router: Router) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
         let request_id = req
@@ -58,9 +59,6 @@ pub fn finish(router: Router) -> Router {
         .quality(CompressionLevel::Precise(GZIP_LEVEL));
     router
         .fallback(not_found_fallback)
-        .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
-            ApiError::MethodNotAllowed(format!("{method} {}", uri.path()))
-        })
         .layer(brotli)
         .layer(gzip)
         // Outside compression, so that it sees what is sent.

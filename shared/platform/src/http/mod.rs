@@ -10,7 +10,7 @@ mod path;
 mod query;
 
 pub use body::JsonBody;
-pub use cors::{Cors, open_cors};
+pub use cors::{Cors, open_cors, with_cors};
 pub use envelope::{ApiResult, Created, Data, Envelope, Listed, ListedEnvelope};
 pub use error::{ApiError, ErrorBody};
 // The levels are public for `benches/compression.rs`.

@@ -1,0 +1,91 @@
+//! The Rewards API over HTTP, on the store under test: signed requests,
+//! roles, the life cycles of campaigns, keys, users and supply, reward
+//! reads, secrets, and durability of the embedded store.
+
+mod auth;
+mod campaigns;
+mod durability;
+mod keys;
+mod roles;
+mod secrets;
+mod supply;
+mod users;
+
+use axum::Router;
+use axum::body::Body;
+use http::Request;
+use platform::signed_fetch::{Wallet, sign};
+use serde_json::Value;
+
+use crate::common::{Answer, NOW, send};
+
+/// A request as a wallet signs it (3 links, metadata `{}`), at the tests'
+/// clock.
+pub fn signed_request(
+    wallet: &Wallet,
+    method: &str,
+    uri: &str,
+    body: Option<&Value>,
+) -> Request<Body> {
+    let path = uri.split('?').next().unwrap();
+    let mut request = Request::builder().method(method).uri(uri);
+    for (name, value) in sign(wallet, method, path, "{}", NOW, true) {
+        request = request.header(name, value);
+    }
+    match body {
+        Some(json) => request
+            .header("content-type", "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap(),
+        None => request.body(Body::empty()).unwrap(),
+    }
+}
+
+pub async fn call(
+    app: &Router,
+    wallet: &Wallet,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+) -> Answer {
+    send(
+        app.clone(),
+        signed_request(wallet, method, uri, body.as_ref()),
+    )
+    .await
+}
+
+/// The `data` of a 201.
+pub fn created(answer: &Answer) -> &Value {
+    assert_eq!(answer.status.as_u16(), 201, "{}", answer.body);
+    assert_eq!(answer.body["ok"], true, "{}", answer.body);
+    &answer.body["data"]
+}
+
+/// A campaign created by `owner`; its id.
+pub async fn new_campaign(app: &Router, owner: &Wallet) -> String {
+    let answer = call(
+        app,
+        owner,
+        "POST",
+        "/api/campaigns",
+        Some(serde_json::json!({"name": "Summer hats", "chain_id": 80002})),
+    )
+    .await;
+    created(&answer)["id"].as_str().unwrap().to_string()
+}
+
+/// Gives `user` a role on the campaign, as its owner.
+pub async fn grant(app: &Router, owner: &Wallet, campaign: &str, user: &Wallet, role: &str) {
+    let answer = call(
+        app,
+        owner,
+        "POST",
+        &format!("/api/campaigns/{campaign}/users"),
+        Some(serde_json::json!({"user": user.address(), "role": role})),
+    )
+    .await;
+    created(&answer);
+}
+
+pub const COLLECTION: &str = "0x7434a847c5e1ff250db456c55f99d1612e93d6a3";
