@@ -16,7 +16,11 @@ if [[ ! -x "$ST" ]]; then
 fi
 
 # The checks, and the few operations where a schema-valid request can rightly
-# be refused, are in scripts/schemathesis.toml.
+# be refused, are in scripts/schemathesis.toml; the hooks sign the Rewards
+# requests with the project's signer (GENESIS_API, default the debug build).
+export SCHEMATHESIS_HOOKS=schemathesis_hooks
+export PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"
+export GENESIS_API="${GENESIS_API:-$ROOT/target/debug/genesis-api}"
 exec "$ST" --config-file "$ROOT/scripts/schemathesis.toml" run "$BASE/openapi.json" \
   --url "$BASE" \
   --max-examples 50 \

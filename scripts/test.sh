@@ -22,7 +22,9 @@ MOTO_VERSION="5.2.5"
 CARGO_LAMBDA_VERSION="1.9.2"
 # The modules of the `api` test binary that test HTTP behaviour on the store
 # under test; the others (caches, persistence, queue) run once.
-HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::)
+HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::
+              rewards::auth:: rewards::campaigns:: rewards::keys:: rewards::roles:: rewards::supply:: rewards::users::
+              rewards::secrets::a_campaign_wallet_key)
 
 step() { printf '\n==> %s\n' "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -85,19 +87,19 @@ step "DynamoDB: setup + import of the generated city into moto"
 # The binary cargo test built above (same features), wherever the target is.
 API="${CARGO_TARGET_DIR:-target}/debug/genesis-api"
 START=$(date +%s)
-AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land "$API" setup
+AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land REWARDS_TABLE=rewards "$API" setup
 AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land "$API" seed 2>&1 | tail -n 2
 echo "import took $(( $(date +%s) - START )) s"
 
 step "HTTP behaviour tests again, on DynamoDB"
-LAND_TEST_BACKEND=dynamodb cargo test --test api -- "${HTTP_MODULES[@]}" 2>&1 | tee "$WORK/dynamodb.log"
+LAND_TEST_BACKEND=dynamodb LAND_TEST_REWARDS_TABLE=rewards cargo test --test api -- "${HTTP_MODULES[@]}" 2>&1 | tee "$WORK/dynamodb.log"
 
 step "fuzz: schemathesis against the local server"
 PORT="$(free_port)"
-RUST_LOG=warn "$API" --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
+RUST_LOG=warn "$API" --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" --rewards-dir "$WORK" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$PORT/health" "${PIDS[-1]}" "$WORK/server.log"
-scripts/fuzz.sh "http://127.0.0.1:$PORT" 2>&1 | tee "$WORK/fuzz.log"
+GENESIS_API="$API" scripts/fuzz.sh "http://127.0.0.1:$PORT" 2>&1 | tee "$WORK/fuzz.log"
 
 step "cargo lambda watch: one request per function through the emulated Runtime API"
 # The functions read the dump the local server wrote (LAND_DATA_FILE): a

@@ -119,6 +119,10 @@ enum Command {
         /// Sign with the wallet itself (two links) instead of an ephemeral key.
         #[arg(long)]
         no_ephemeral: bool,
+        /// Sign as of this instant (ms since the epoch) instead of now: for
+        /// recording events that a router with a fixed clock accepts.
+        #[arg(long)]
+        timestamp: Option<i64>,
     },
 }
 
@@ -204,6 +208,7 @@ impl Cli {
                 body,
                 curl,
                 no_ephemeral,
+                timestamp,
             }) => sign(
                 &key,
                 &method,
@@ -211,6 +216,10 @@ impl Cli {
                 body.as_deref(),
                 curl.as_deref(),
                 !no_ephemeral,
+                timestamp.unwrap_or_else(|| {
+                    use platform::clock::Clock;
+                    SystemClock.now_ms()
+                }),
             ),
             Some(Command::Openapi) => {
                 let backend =
@@ -488,8 +497,8 @@ fn sign(
     body: Option<&str>,
     curl: Option<&str>,
     ephemeral: bool,
+    now_ms: i64,
 ) -> CliResult {
-    use platform::clock::Clock;
     use platform::signed_fetch::{Wallet, sign};
 
     let wallet = Wallet::from_hex(key)?;
@@ -509,7 +518,7 @@ fn sign(
         &method,
         signed_path,
         body.unwrap_or("{}"),
-        SystemClock.now_ms(),
+        now_ms,
         ephemeral,
     );
     let Some(base) = curl else {

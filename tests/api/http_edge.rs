@@ -129,9 +129,20 @@ async fn the_openapi_description_covers_every_route() {
     assert!(text.contains("fingerprintChanged") && text.contains("block_time_updated_at"));
     assert!(doc["components"]["schemas"].get("ErrorBody").is_some());
     // Signed routes name their scheme; the public reward read does not.
-    assert!(doc["components"]["securitySchemes"].get("signed_fetch").is_some());
-    assert_eq!(paths["/api/campaigns"]["post"]["security"][0]["signed_fetch"], serde_json::json!([]));
-    assert!(paths["/api/rewards/{reward_id}"]["get"].get("security").is_none());
+    assert!(
+        doc["components"]["securitySchemes"]
+            .get("signed_fetch")
+            .is_some()
+    );
+    assert_eq!(
+        paths["/api/campaigns"]["post"]["security"][0]["signed_fetch"],
+        serde_json::json!([])
+    );
+    assert!(
+        paths["/api/rewards/{reward_id}"]["get"]
+            .get("security")
+            .is_none()
+    );
 }
 
 fn refs(value: &serde_json::Value, out: &mut Vec<String>) {

@@ -90,7 +90,8 @@ async fn every_part_of_a_signed_request_is_checked() {
         serde_json::to_string(&first).unwrap(),
     );
 
-    let cases: Vec<(&str, Vec<(String, String)>, u16, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<(String, String)>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         ("3-link chain", good.clone(), 200, ""),
         ("2-link chain", two_links, 200, ""),
         ("no headers", vec![], 401, "signature_required"),

@@ -69,7 +69,7 @@ pub async fn keys_by_secret(
 
 /// The campaign's keys with their secrets (owner, collaborator, developer).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/keys", tag = "keys",
-    params(("campaign_id" = String, Path)), security(("signed_fetch" = [])),
+    params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
     responses((status = 200, body = ListedEnvelope<KeyView>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list_keys(
@@ -95,7 +95,7 @@ pub async fn list_keys(
 /// Creates a key (owner, collaborator): `{}` is a master key, `assign_limit`
 /// alone a super key, `assign_group` / `assign_target` restrict it.
 #[utoipa::path(post, path = "/api/campaigns/{campaign_id}/keys", tag = "keys",
-    params(("campaign_id" = String, Path)), request_body = NewKey,
+    params(("campaign_id" = String, Path, format = Uuid)), request_body = NewKey,
     security(("signed_fetch" = [])),
     responses((status = 201, body = Envelope<KeyView>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -117,7 +117,7 @@ pub async fn create_key(
 
 /// One key with its secret (owner, collaborator, developer).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/keys/{campaign_key_id}", tag = "keys",
-    params(("campaign_id" = String, Path), ("campaign_key_id" = String, Path)),
+    params(("campaign_id" = String, Path, format = Uuid), ("campaign_key_id" = String, Path, format = Uuid)),
     security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<KeyView>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -139,7 +139,7 @@ pub async fn get_key(
 
 /// Changes a key (owner, collaborator): every create field and `enabled`.
 #[utoipa::path(patch, path = "/api/campaigns/{campaign_id}/keys/{campaign_key_id}", tag = "keys",
-    params(("campaign_id" = String, Path), ("campaign_key_id" = String, Path)),
+    params(("campaign_id" = String, Path, format = Uuid), ("campaign_key_id" = String, Path, format = Uuid)),
     request_body = KeyPatch, security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<KeyView>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -169,7 +169,7 @@ pub async fn update_key(
 /// Disables and removes a key (owner, collaborator): its secret stops
 /// working. Answers the removed key.
 #[utoipa::path(delete, path = "/api/campaigns/{campaign_id}/keys/{campaign_key_id}", tag = "keys",
-    params(("campaign_id" = String, Path), ("campaign_key_id" = String, Path)),
+    params(("campaign_id" = String, Path, format = Uuid), ("campaign_key_id" = String, Path, format = Uuid)),
     security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<KeyView>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -192,7 +192,7 @@ pub async fn delete_key(
 
 /// The rewards a key assigned, newest first (any role of the campaign).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/key/{campaign_key_id}/rewards", tag = "keys",
-    params(("campaign_id" = String, Path), ("campaign_key_id" = String, Path), PageParams),
+    params(("campaign_id" = String, Path, format = Uuid), ("campaign_key_id" = String, Path, format = Uuid), PageParams),
     security(("signed_fetch" = [])),
     responses((status = 200, body = ListedEnvelope<Reward>), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]

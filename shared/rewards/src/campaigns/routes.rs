@@ -101,7 +101,7 @@ pub async fn create_campaign(
 
 /// A campaign, for any role on it.
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}", tag = "campaigns",
-    params(("campaign_id" = String, Path)), security(("signed_fetch" = [])),
+    params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<Campaign>), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn get_campaign(
@@ -117,7 +117,7 @@ pub async fn get_campaign(
 /// Changes a campaign's settings (owner, collaborator). `chain_id` cannot
 /// change once the campaign has rewards (409).
 #[utoipa::path(patch, path = "/api/campaigns/{campaign_id}", tag = "campaigns",
-    params(("campaign_id" = String, Path)), request_body = CampaignPatch,
+    params(("campaign_id" = String, Path, format = Uuid)), request_body = CampaignPatch,
     security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<Campaign>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -143,7 +143,7 @@ pub async fn update_campaign(
 
 /// The campaign's collection transactions, newest first.
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/transactions", tag = "campaigns",
-    params(("campaign_id" = String, Path), PageParams),
+    params(("campaign_id" = String, Path, format = Uuid), PageParams),
     security(("signed_fetch" = [])),
     responses((status = 200, body = ListedEnvelope<CollectionTransaction>),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]

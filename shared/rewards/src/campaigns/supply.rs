@@ -24,7 +24,7 @@ pub struct SupplyChange {
 
 /// Stock per (target, value, group), counted by status (every role).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/supply", tag = "supply",
-    params(("campaign_id" = String, Path)), security(("signed_fetch" = [])),
+    params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
     responses((status = 200, body = ListedEnvelope<SupplyCount>), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn get_supply(
@@ -44,7 +44,7 @@ pub async fn get_supply(
 /// Adds `quantity` unassigned rows (1 to 10,000) of one item (owner,
 /// collaborator).
 #[utoipa::path(post, path = "/api/campaigns/{campaign_id}/supply", tag = "supply",
-    params(("campaign_id" = String, Path)), request_body = NewSupply,
+    params(("campaign_id" = String, Path, format = Uuid)), request_body = NewSupply,
     security(("signed_fetch" = [])),
     responses((status = 201, body = Envelope<SupplyChange>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -77,7 +77,7 @@ pub async fn add_supply(
 /// rewards are never removed. Without `quantity`, every unassigned row that
 /// matches.
 #[utoipa::path(delete, path = "/api/campaigns/{campaign_id}/supply", tag = "supply",
-    params(("campaign_id" = String, Path)), request_body = SupplyRemoval,
+    params(("campaign_id" = String, Path, format = Uuid)), request_body = SupplyRemoval,
     security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<SupplyChange>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),

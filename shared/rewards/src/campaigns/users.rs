@@ -15,7 +15,7 @@ fn user_not_found(user: &str) -> ApiError {
 
 /// Who has which role on the campaign, oldest first (every role).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/users", tag = "users",
-    params(("campaign_id" = String, Path)), security(("signed_fetch" = [])),
+    params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
     responses((status = 200, body = ListedEnvelope<CampaignUser>), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn list_users(
@@ -35,7 +35,7 @@ pub async fn list_users(
 /// Grants a role (owner only). A user who has a role already is 409: change
 /// it with PATCH.
 #[utoipa::path(post, path = "/api/campaigns/{campaign_id}/users", tag = "users",
-    params(("campaign_id" = String, Path)), request_body = NewUser,
+    params(("campaign_id" = String, Path, format = Uuid)), request_body = NewUser,
     security(("signed_fetch" = [])),
     responses((status = 201, body = Envelope<CampaignUser>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -65,7 +65,7 @@ pub async fn add_user(
 
 /// One user's role (every role).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/users/{user}", tag = "users",
-    params(("campaign_id" = String, Path), ("user" = String, Path)),
+    params(("campaign_id" = String, Path, format = Uuid), ("user" = String, Path, pattern = "^0x[0-9a-fA-F]{40}$")),
     security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<CampaignUser>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -86,7 +86,7 @@ pub async fn get_user(
 
 /// Changes a user's role (owner only); the last owner cannot be demoted (409).
 #[utoipa::path(patch, path = "/api/campaigns/{campaign_id}/users/{user}", tag = "users",
-    params(("campaign_id" = String, Path), ("user" = String, Path)),
+    params(("campaign_id" = String, Path, format = Uuid), ("user" = String, Path, pattern = "^0x[0-9a-fA-F]{40}$")),
     request_body = RoleChange, security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<CampaignUser>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -109,7 +109,7 @@ pub async fn change_role(
 
 /// Removes a user's role (owner only); the last owner stays (409).
 #[utoipa::path(delete, path = "/api/campaigns/{campaign_id}/users/{user}", tag = "users",
-    params(("campaign_id" = String, Path), ("user" = String, Path)),
+    params(("campaign_id" = String, Path, format = Uuid), ("user" = String, Path, pattern = "^0x[0-9a-fA-F]{40}$")),
     security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<CampaignUser>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),

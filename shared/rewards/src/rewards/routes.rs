@@ -58,7 +58,7 @@ pub async fn my_rewards(
 /// One reward by id, to anyone who has the id (a random UUID). Stock that
 /// was never assigned is not a reward yet: 404.
 #[utoipa::path(get, path = "/api/rewards/{reward_id}", tag = "rewards",
-    params(("reward_id" = String, Path)),
+    params(("reward_id" = String, Path, format = Uuid)),
     responses((status = 200, body = Envelope<Reward>), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn reward_by_id(State(s): State<RewardsState>, path: PathParams) -> ApiResult<Reward> {
