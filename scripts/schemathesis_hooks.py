@@ -27,8 +27,5 @@ def before_call(context, case, kwargs):
         capture_output=True,
         text=True,
     ).stdout
-    headers = dict(line.split(": ", 1) for line in out.strip().splitlines())
-    kwargs.setdefault("headers", {})
-    if kwargs["headers"] is None:
-        kwargs["headers"] = {}
-    kwargs["headers"].update(headers)
+    signed = dict(line.split(": ", 1) for line in out.strip().splitlines())
+    case.headers = {**(case.headers or {}), **signed}

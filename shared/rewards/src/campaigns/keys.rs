@@ -70,7 +70,7 @@ pub async fn keys_by_secret(
 /// The campaign's keys with their secrets (owner, collaborator, developer).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/keys", tag = "keys",
     params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
-    responses((status = 200, body = ListedEnvelope<KeyView>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = ListedEnvelope<KeyView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list_keys(
     State(s): State<RewardsState>,
@@ -119,7 +119,7 @@ pub async fn create_key(
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/keys/{campaign_key_id}", tag = "keys",
     params(("campaign_id" = String, Path, format = Uuid), ("campaign_key_id" = String, Path, format = Uuid)),
     security(("signed_fetch" = [])),
-    responses((status = 200, body = Envelope<KeyView>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Envelope<KeyView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_key(
     State(s): State<RewardsState>,
@@ -171,7 +171,7 @@ pub async fn update_key(
 #[utoipa::path(delete, path = "/api/campaigns/{campaign_id}/keys/{campaign_key_id}", tag = "keys",
     params(("campaign_id" = String, Path, format = Uuid), ("campaign_key_id" = String, Path, format = Uuid)),
     security(("signed_fetch" = [])),
-    responses((status = 200, body = Envelope<KeyView>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Envelope<KeyView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_key(
     State(s): State<RewardsState>,
@@ -194,7 +194,7 @@ pub async fn delete_key(
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/key/{campaign_key_id}/rewards", tag = "keys",
     params(("campaign_id" = String, Path, format = Uuid), ("campaign_key_id" = String, Path, format = Uuid), PageParams),
     security(("signed_fetch" = [])),
-    responses((status = 200, body = ListedEnvelope<Reward>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = ListedEnvelope<Reward>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn rewards_of_key(
     State(s): State<RewardsState>,

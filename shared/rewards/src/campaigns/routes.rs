@@ -102,7 +102,7 @@ pub async fn create_campaign(
 /// A campaign, for any role on it.
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}", tag = "campaigns",
     params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
-    responses((status = 200, body = Envelope<Campaign>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Envelope<Campaign>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn get_campaign(
     State(s): State<RewardsState>,
@@ -146,7 +146,7 @@ pub async fn update_campaign(
     params(("campaign_id" = String, Path, format = Uuid), PageParams),
     security(("signed_fetch" = [])),
     responses((status = 200, body = ListedEnvelope<CollectionTransaction>),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn transactions(
     State(s): State<RewardsState>,
     Signed(signer): Signed,

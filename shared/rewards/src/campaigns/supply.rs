@@ -25,7 +25,7 @@ pub struct SupplyChange {
 /// Stock per (target, value, group), counted by status (every role).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/supply", tag = "supply",
     params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
-    responses((status = 200, body = ListedEnvelope<SupplyCount>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = ListedEnvelope<SupplyCount>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn get_supply(
     State(s): State<RewardsState>,

@@ -16,7 +16,7 @@ fn user_not_found(user: &str) -> ApiError {
 /// Who has which role on the campaign, oldest first (every role).
 #[utoipa::path(get, path = "/api/campaigns/{campaign_id}/users", tag = "users",
     params(("campaign_id" = String, Path, format = Uuid)), security(("signed_fetch" = [])),
-    responses((status = 200, body = ListedEnvelope<CampaignUser>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = ListedEnvelope<CampaignUser>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn list_users(
     State(s): State<RewardsState>,
