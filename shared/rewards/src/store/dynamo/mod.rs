@@ -231,7 +231,7 @@ impl DynamoRewards {
             item.insert(BY_KEY.1.into(), s(format!("KEY#{key}")));
             item.insert(
                 BY_KEY.2.into(),
-                s(format!("{}#{}", sortable(at), reward.id)),
+                s(format!("REWARD#{}#{}", sortable(at), reward.id)),
             );
         }
         Ok(item)
@@ -767,7 +767,7 @@ impl RewardsStore for DynamoRewards {
         let items = self
             .table
             .query(
-                Query::index_prefixed(BY_KEY.0, (BY_KEY.1, BY_KEY.2), format!("KEY#{key_id}"), "")
+                Query::index_prefixed(BY_KEY.0, (BY_KEY.1, BY_KEY.2), format!("KEY#{key_id}"), "REWARD#")
                     .newest_first(),
             )
             .await?;
