@@ -35,6 +35,16 @@ where
     StoreError::Unavailable(DisplayErrorContext(err).to_string())
 }
 
+/// Whether a write was refused by its condition (any operation's error).
+pub fn condition_failed<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
 /// A string attribute.
 pub fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())

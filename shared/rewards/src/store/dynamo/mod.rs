@@ -24,7 +24,7 @@ use aws_sdk_dynamodb::types::{
     WriteRequest,
 };
 use futures::{StreamExt, TryStreamExt, stream};
-use platform::dynamo::{Item, PK, Query, SK, Table, backoff, s, unavailable};
+use platform::dynamo::{Item, PK, Query, SK, Table, backoff, condition_failed, s, unavailable};
 use platform::store::{StoreError, StoreResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -253,12 +253,18 @@ impl DynamoRewards {
         serde_dynamo::from_item(item).map_err(corrupt)
     }
 
-    async fn exists(&self, campaign_id: &str) -> StoreResult<bool> {
-        Ok(self
+    /// Why a write conditioned on the campaign's chain was refused: the
+    /// chain is locked, or the campaign is gone.
+    async fn chain_locked_or_missing(&self, campaign_id: &str) -> WriteError {
+        match self
             .table
             .get((campaign_pk(campaign_id), CAMPAIGN_SK.into()))
-            .await?
-            .is_some())
+            .await
+        {
+            Ok(Some(_)) => Conflict::ChainLocked.into(),
+            Ok(None) => WriteError::Missing,
+            Err(err) => err.into(),
+        }
     }
 
     fn owners_delta(&self, campaign_id: &str, delta: i64) -> StoreResult<TransactWriteItem> {
@@ -392,16 +398,8 @@ impl RewardsStore for DynamoRewards {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                if self.exists(&campaign.id).await? {
-                    Err(Conflict::ChainLocked.into())
-                } else {
-                    Err(WriteError::Missing)
-                }
+            Err(err) if condition_failed(&err) => {
+                Err(self.chain_locked_or_missing(&campaign.id).await)
             }
             Err(err) => Err(unavailable(err).into()),
         }
@@ -592,13 +590,7 @@ impl RewardsStore for DynamoRewards {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(WriteError::Missing)
-            }
+            Err(err) if condition_failed(&err) => Err(WriteError::Missing),
             Err(err) => Err(unavailable(err).into()),
         }
     }
@@ -641,18 +633,12 @@ impl RewardsStore for DynamoRewards {
             .expression_attribute_values(":chain", AttributeValue::N(chain_id.to_string()))
             .send()
             .await;
-        if let Err(err) = marked {
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception())
-            {
-                return Err(if self.exists(campaign_id).await? {
-                    Conflict::ChainLocked.into()
-                } else {
-                    WriteError::Missing
-                });
+        match marked {
+            Ok(_) => {}
+            Err(err) if condition_failed(&err) => {
+                return Err(self.chain_locked_or_missing(campaign_id).await);
             }
-            return Err(unavailable(err).into());
+            Err(err) => return Err(unavailable(err).into()),
         }
         let requests = rows
             .iter()
@@ -729,13 +715,7 @@ impl RewardsStore for DynamoRewards {
                     .await;
                 match result {
                     Ok(_) => Ok(1u64),
-                    Err(err)
-                        if err
-                            .as_service_error()
-                            .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-                    {
-                        Ok(0)
-                    }
+                    Err(err) if condition_failed(&err) => Ok(0),
                     Err(err) => Err(unavailable(err)),
                 }
             })
@@ -767,8 +747,13 @@ impl RewardsStore for DynamoRewards {
         let items = self
             .table
             .query(
-                Query::index_prefixed(BY_KEY.0, (BY_KEY.1, BY_KEY.2), format!("KEY#{key_id}"), "REWARD#")
-                    .newest_first(),
+                Query::index_prefixed(
+                    BY_KEY.0,
+                    (BY_KEY.1, BY_KEY.2),
+                    format!("KEY#{key_id}"),
+                    "REWARD#",
+                )
+                .newest_first(),
             )
             .await?;
         let mut rewards = items
