@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, KeysAndAttributes,
+    ScalarAttributeType, TableStatus,
+};
 use futures::{StreamExt, stream};
 
 use crate::store::{StoreError, StoreResult};
@@ -33,6 +36,55 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     StoreError::Unavailable(DisplayErrorContext(err).to_string())
+}
+
+/// A string attribute of a key schema.
+pub fn string_attribute(name: &str) -> StoreResult<AttributeDefinition> {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// One element of a key schema.
+pub fn key_element(name: &str, kind: KeyType) -> StoreResult<KeySchemaElement> {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Whether the table exists (any answer of DescribeTable).
+pub async fn table_exists(client: &Client, table: &str) -> bool {
+    client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .is_ok()
+}
+
+/// Waits (up to a minute) until a table just created is active.
+pub async fn wait_until_active(client: &Client, table: &str) -> StoreResult<()> {
+    for _ in 0..120 {
+        let status = client
+            .describe_table()
+            .table_name(table)
+            .send()
+            .await
+            .map_err(unavailable)?
+            .table
+            .and_then(|t| t.table_status);
+        if status == Some(TableStatus::Active) {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Err(StoreError::Unavailable(format!(
+        "table {table} did not become active"
+    )))
 }
 
 /// Whether a write was refused by its condition (any operation's error).

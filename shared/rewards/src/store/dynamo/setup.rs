@@ -2,14 +2,13 @@
 //! (`cargo run -- setup`) and the tests use. `template.yaml` declares the
 //! same table for deployments.
 
-use std::time::Duration;
-
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType, TableStatus, TimeToLiveSpecification,
+    BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType, TimeToLiveSpecification,
 };
-use platform::dynamo::{PK, SK, unavailable};
+use platform::dynamo::{
+    PK, SK, key_element, string_attribute, table_exists, unavailable, wait_until_active,
+};
 use platform::store::{StoreError, StoreResult};
 
 use super::{BY_ID, BY_KEY, BY_USER, TTL_ATTRIBUTE};
@@ -18,27 +17,11 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn attribute(name: &str) -> StoreResult<AttributeDefinition> {
-    AttributeDefinition::builder()
-        .attribute_name(name)
-        .attribute_type(ScalarAttributeType::S)
-        .build()
-        .map_err(corrupt)
-}
-
-fn key(name: &str, kind: KeyType) -> StoreResult<KeySchemaElement> {
-    KeySchemaElement::builder()
-        .attribute_name(name)
-        .key_type(kind)
-        .build()
-        .map_err(corrupt)
-}
-
 fn index((name, pk, sk): (&str, &str, &str)) -> StoreResult<GlobalSecondaryIndex> {
     GlobalSecondaryIndex::builder()
         .index_name(name)
-        .key_schema(key(pk, KeyType::Hash)?)
-        .key_schema(key(sk, KeyType::Range)?)
+        .key_schema(key_element(pk, KeyType::Hash)?)
+        .key_schema(key_element(sk, KeyType::Range)?)
         .projection(
             Projection::builder()
                 .projection_type(ProjectionType::All)
@@ -51,59 +34,38 @@ fn index((name, pk, sk): (&str, &str, &str)) -> StoreResult<GlobalSecondaryIndex
 /// Creates the table if it does not exist, waits until it is active and
 /// turns TTL on. Returns whether it was created.
 pub async fn create_table(client: &Client, table: &str) -> StoreResult<bool> {
-    let exists = client
-        .describe_table()
+    if table_exists(client, table).await {
+        wait_until_active(client, table).await?;
+        return Ok(false);
+    }
+    let mut request = client
+        .create_table()
         .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(string_attribute(PK)?)
+        .attribute_definitions(string_attribute(SK)?)
+        .key_schema(key_element(PK, KeyType::Hash)?)
+        .key_schema(key_element(SK, KeyType::Range)?);
+    for gsi in [BY_USER, BY_KEY, BY_ID] {
+        request = request
+            .attribute_definitions(string_attribute(gsi.1)?)
+            .attribute_definitions(string_attribute(gsi.2)?)
+            .global_secondary_indexes(index(gsi)?);
+    }
+    request.send().await.map_err(unavailable)?;
+    wait_until_active(client, table).await?;
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name(TTL_ATTRIBUTE)
+                .enabled(true)
+                .build()
+                .map_err(corrupt)?,
+        )
         .send()
         .await
-        .is_ok();
-    if !exists {
-        let mut request = client
-            .create_table()
-            .table_name(table)
-            .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(attribute(PK)?)
-            .attribute_definitions(attribute(SK)?)
-            .key_schema(key(PK, KeyType::Hash)?)
-            .key_schema(key(SK, KeyType::Range)?);
-        for gsi in [BY_USER, BY_KEY, BY_ID] {
-            request = request
-                .attribute_definitions(attribute(gsi.1)?)
-                .attribute_definitions(attribute(gsi.2)?)
-                .global_secondary_indexes(index(gsi)?);
-        }
-        request.send().await.map_err(unavailable)?;
-    }
-    for _ in 0..120 {
-        let status = client
-            .describe_table()
-            .table_name(table)
-            .send()
-            .await
-            .map_err(unavailable)?
-            .table
-            .and_then(|t| t.table_status);
-        if status == Some(TableStatus::Active) {
-            if !exists {
-                client
-                    .update_time_to_live()
-                    .table_name(table)
-                    .time_to_live_specification(
-                        TimeToLiveSpecification::builder()
-                            .attribute_name(TTL_ATTRIBUTE)
-                            .enabled(true)
-                            .build()
-                            .map_err(corrupt)?,
-                    )
-                    .send()
-                    .await
-                    .map_err(unavailable)?;
-            }
-            return Ok(!exists);
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    Err(StoreError::Unavailable(format!(
-        "table {table} did not become active"
-    )))
+        .map_err(unavailable)?;
+    Ok(true)
 }
