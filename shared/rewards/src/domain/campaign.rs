@@ -79,7 +79,7 @@ fn name(raw: &str) -> Result<String, Invalid> {
     if name.chars().count() < 3 {
         return Err(Invalid::new("name", "must be at least 3 characters"));
     }
-    if name.chars().count() > 200 {
+    if name.chars().count() > super::MAX_TEXT_CHARS {
         return Err(Invalid::new("name", "must be at most 200 characters"));
     }
     Ok(name.to_string())

@@ -184,7 +184,7 @@ pub fn positions(raw: Vec<String>) -> Result<Vec<String>, Invalid> {
 
 fn optional_name(raw: Option<String>) -> Result<Option<String>, Invalid> {
     match raw.map(|n| n.trim().to_string()) {
-        Some(n) if n.chars().count() > 200 => {
+        Some(n) if n.chars().count() > super::MAX_TEXT_CHARS => {
             Err(Invalid::new("name", "must be at most 200 characters"))
         }
         Some(n) if n.is_empty() => Ok(None),
@@ -192,23 +192,9 @@ fn optional_name(raw: Option<String>) -> Result<Option<String>, Invalid> {
     }
 }
 
-fn group(raw: Option<String>) -> Result<Option<String>, Invalid> {
-    match raw {
-        Some(g) if g.is_empty() => Err(Invalid::new(
-            "assign_group",
-            "must not be empty (null for no group)",
-        )),
-        Some(g) if g.chars().count() > 200 => Err(Invalid::new(
-            "assign_group",
-            "must be at most 200 characters",
-        )),
-        other => Ok(other),
-    }
-}
-
 /// The rules a key must keep as a whole, after a create or a patch.
 fn checked(mut key: CampaignKey) -> Result<CampaignKey, Invalid> {
-    key.assign_group = group(key.assign_group)?;
+    key.assign_group = super::group("assign_group", key.assign_group)?;
     key.assign_target = key
         .assign_target
         .map(|t| address("assign_target", &t))

@@ -60,6 +60,24 @@ pub fn item_value(field: &'static str, raw: &str) -> Result<String, Invalid> {
     Ok(if trimmed.is_empty() { "0" } else { trimmed }.to_string())
 }
 
+/// The most characters a name, token or group may have.
+pub const MAX_TEXT_CHARS: usize = 200;
+
+/// A reward group (a key's `assign_group`, a supply row's `group`): null for
+/// none, else 1 to 200 characters.
+pub fn group(field: &'static str, raw: Option<String>) -> Result<Option<String>, Invalid> {
+    match raw {
+        Some(g) if g.is_empty() => {
+            Err(Invalid::new(field, "must not be empty (null for no group)"))
+        }
+        Some(g) if g.chars().count() > MAX_TEXT_CHARS => Err(Invalid::new(
+            field,
+            format!("must be at most {MAX_TEXT_CHARS} characters"),
+        )),
+        other => Ok(other),
+    }
+}
+
 /// `since` must not come after `until`.
 pub fn period(
     since: Option<time::Timestamp>,

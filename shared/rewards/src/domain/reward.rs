@@ -123,19 +123,6 @@ pub struct Stock {
     pub quantity: u32,
 }
 
-fn group(raw: Option<String>) -> Result<Option<String>, Invalid> {
-    match raw {
-        Some(g) if g.is_empty() => Err(Invalid::new(
-            "group",
-            "must not be empty (null for no group)",
-        )),
-        Some(g) if g.chars().count() > 200 => {
-            Err(Invalid::new("group", "must be at most 200 characters"))
-        }
-        other => Ok(other),
-    }
-}
-
 impl NewSupply {
     pub fn checked(self) -> Result<Stock, Invalid> {
         if !(1..=MAX_SUPPLY_PER_CALL).contains(&self.quantity) {
@@ -145,7 +132,7 @@ impl NewSupply {
             ));
         }
         let token = self.token.trim().to_string();
-        if token.is_empty() || token.chars().count() > 200 {
+        if token.is_empty() || token.chars().count() > super::MAX_TEXT_CHARS {
             return Err(Invalid::new("token", "must be 1 to 200 characters"));
         }
         let image = match self.image.filter(|i| !i.trim().is_empty()) {
@@ -165,7 +152,7 @@ impl NewSupply {
             value: item_value("value", &self.value)?,
             token,
             image,
-            group: group(self.group)?,
+            group: super::group("group", self.group)?,
             priority: self.priority.unwrap_or(0),
             quantity: self.quantity,
         })
@@ -229,7 +216,7 @@ impl SupplyRemoval {
         Ok(Self {
             target: address("target", &self.target)?,
             value: item_value("value", &self.value)?,
-            group: group(self.group)?,
+            group: super::group("group", self.group)?,
             quantity: self.quantity,
         })
     }
