@@ -121,20 +121,26 @@ impl Config {
             )),
             _ => Arc::new(SqliteRewards::open(&data_dir.join(DATABASE_FILE))?),
         };
-        let local_secret = || -> Result<ServerSecret, ConfigError> {
-            match &self.secret_hex {
-                Some(hex) => ServerSecret::from_hex(hex).map_err(ConfigError::Secret),
-                None => ServerSecret::load_or_create(&data_dir.join(SECRET_FILE))
-                    .map_err(|e| ConfigError::Secret(format!("the server secret: {e}"))),
+        // The local secret is read (or made) once, and only when a part needs it.
+        let local = std::cell::OnceCell::new();
+        let local_secret = || -> Result<&ServerSecret, ConfigError> {
+            if let Some(secret) = local.get() {
+                return Ok(secret);
             }
+            let secret = match &self.secret_hex {
+                Some(hex) => ServerSecret::from_hex(hex).map_err(ConfigError::Secret)?,
+                None => ServerSecret::load_or_create(&data_dir.join(SECRET_FILE))
+                    .map_err(|e| ConfigError::Secret(format!("the server secret: {e}")))?,
+            };
+            Ok(local.get_or_init(|| secret))
         };
         let keys = match (&self.secret_id, &aws) {
             (Some(id), Some(aws)) => KeySecrets::new(&secret_from_manager(aws, id).await?),
-            _ => KeySecrets::new(&local_secret()?),
+            _ => KeySecrets::new(local_secret()?),
         };
         let cipher: Arc<dyn WalletCipher> = match (&self.wallet_key_id, &aws) {
             (Some(key), Some(aws)) => Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(aws), key)),
-            _ => Arc::new(LocalCipher::new(&local_secret()?)),
+            _ => Arc::new(LocalCipher::new(local_secret()?)),
         };
         Ok(RewardsState {
             store,
