@@ -47,13 +47,15 @@ pub async fn keys_by_secret(
             p.campaign_key.len()
         )));
     }
-    let mut ids: Vec<(String, String)> = p
+    // Each key once, however often (and wherever) its secret repeats.
+    let mut seen = std::collections::HashSet::new();
+    let ids: Vec<(String, String)> = p
         .campaign_key
         .iter()
         .filter_map(|secret| s.keys.open(secret))
+        .filter(|ids| seen.insert(*ids))
         .map(|(key, campaign)| (campaign.to_string(), key.to_string()))
         .collect();
-    ids.dedup();
     let data = s
         .store
         .keys_by_id(&ids)
