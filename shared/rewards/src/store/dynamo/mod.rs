@@ -476,13 +476,17 @@ impl RewardsStore for DynamoRewards {
             let before = found.role;
             found.role = role;
             found.updated_at = now;
-            let mut items = vec![self.put(Self::user_item(&found), Some("#role = :before"))?];
-            if let Some(TransactWriteItem { put: Some(put), .. }) = items.first_mut() {
-                put.expression_attribute_names =
-                    Some(HashMap::from([("#role".into(), "role".into())]));
-                put.expression_attribute_values =
-                    Some(HashMap::from([(":before".into(), s(before.as_str()))]));
-            }
+            // Only over the role it read: a change in between is read again.
+            let put = built(
+                Put::builder()
+                    .table_name(self.name())
+                    .set_item(Some(Self::user_item(&found)))
+                    .condition_expression("#role = :before")
+                    .expression_attribute_names("#role", "role")
+                    .expression_attribute_values(":before", s(before.as_str()))
+                    .build(),
+            )?;
+            let mut items = vec![TransactWriteItem::builder().put(put).build()];
             match (before == Role::Owner, role == Role::Owner) {
                 (true, false) => items.push(self.owners_delta(campaign_id, -1)?),
                 (false, true) => items.push(self.owners_delta(campaign_id, 1)?),
