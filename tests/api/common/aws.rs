@@ -5,25 +5,16 @@
 //! `.tools/moto`, started through `scripts/moto_server.py`), which stops when
 //! the test process ends.
 
-use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_config::{Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
 use land::store::dynamo::{DynamoLand, create_table};
 
-use super::dataset;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use super::{dataset, free_port, wait_for_port};
 
 /// Starts moto on a free port; a watcher ends it when this process ends.
 fn start_moto() -> String {
@@ -53,14 +44,7 @@ kill "$child""#;
         .stderr(Stdio::null())
         .spawn()
         .expect("start moto_server");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto did not start on port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for_port(port, Duration::from_secs(60), "moto");
     format!("http://127.0.0.1:{port}")
 }
 

@@ -4,6 +4,7 @@
 //! requests sent through the router as the server and Lambda send them.
 
 pub mod aws;
+pub mod logs;
 pub mod png;
 
 use std::sync::{Arc, OnceLock};
@@ -19,6 +20,27 @@ use serde_json::Value;
 use land::store::LandDataset;
 use land::store::embedded::EmbeddedLand;
 use tower::ServiceExt;
+
+/// A port nothing listens on yet, for a server a test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until something accepts connections on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, timeout: std::time::Duration, what: &str) {
+    let deadline = std::time::Instant::now() + timeout;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not start on port {port}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
 
 /// 2026-06-01T00:00:00Z: every generated open publication is clearly live or expired.
 pub const NOW: i64 = 1_780_272_000_000;

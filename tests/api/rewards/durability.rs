@@ -2,23 +2,16 @@
 //! the real server binary, writes in flight, SIGKILL, a restart, and every
 //! campaign that was answered 201 read back.
 
-use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use platform::clock::{Clock, SystemClock};
 use platform::signed_fetch::{Wallet, sign};
 use serde_json::{Value, json};
 
-const SECRET: &str = "0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d";
+use crate::common::{free_port, wait_for_port};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+const SECRET: &str = "0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d";
 
 fn start(dir: &std::path::Path, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_genesis-api"))
@@ -38,11 +31,7 @@ fn start(dir: &std::path::Path, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the server");
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_port(port, Duration::from_secs(180), "the server");
     child
 }
 

@@ -1,5 +1,4 @@
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use platform::clock::FixedClock;
 use platform::signed_fetch::Wallet;
@@ -9,29 +8,9 @@ use serde_json::json;
 use super::{call, new_campaign};
 use crate::common::{NOW, app, rewards_state};
 
-/// Log lines, kept to be searched.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test(flavor = "current_thread")]
+#[tokio::test]
 async fn a_campaign_wallet_key_is_in_no_answer_and_no_log_line() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = crate::common::logs::captured();
 
     let app = app().await;
     let owner = Wallet::random();
@@ -74,7 +53,7 @@ async fn a_campaign_wallet_key_is_in_no_answer_and_no_log_line() {
         "the sealed key is the campaign's wallet"
     );
     let hex_key = hex::encode(key.bytes());
-    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logged = logs.text();
     assert!(
         logged.contains("campaign created"),
         "the capture works: {logged}"
