@@ -102,11 +102,22 @@ wait_for "http://127.0.0.1:$PORT/health" "${PIDS[-1]}" "$WORK/server.log"
 GENESIS_API="$API" scripts/fuzz.sh "http://127.0.0.1:$PORT" 2>&1 | tee "$WORK/fuzz.log"
 
 step "cargo lambda watch: one request per function through the emulated Runtime API"
-# The functions read the dump the local server wrote (LAND_DATA_FILE): a
-# function without a store stops at init, it never generates data.
+# The LAND functions read the dump the local server wrote (LAND_DATA_FILE): a
+# function without a store stops at init, it never generates data. The Rewards
+# functions run as deployed: the Rewards table, a Secrets Manager secret and a
+# KMS key, all on moto.
+read -r REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID <<< "$(.tools/moto/bin/python - "$LAND_TEST_AWS_ENDPOINT" <<'PY'
+import secrets, sys, boto3
+aws = dict(endpoint_url=sys.argv[1], region_name="us-east-1")
+secret = boto3.client("secretsmanager", **aws).create_secret(Name="rewards-watch", SecretString=secrets.token_hex(32))
+key = boto3.client("kms", **aws).create_key(Description="campaign wallets (watch)")
+print(secret["ARN"], key["KeyMetadata"]["KeyId"])
+PY
+)"
 WATCH_PORT="$(free_port)"
 (
   export PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" LAND_DATA_FILE="$WORK/land.jsonl" RUST_LOG=warn
+  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" REWARDS_TABLE=rewards REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID
   exec cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT"
 ) > "$WORK/watch.log" 2>&1 &
 PIDS+=($!)
@@ -123,6 +134,28 @@ for path in /v1/parcels/-48/-29 '/v1/estates?limit=1' /v1/parcels/-48/-29/bids /
   echo "GET $path: ok"
   WATCHED=$((WATCHED + 1))
 done
+# Rewards: a first unsigned request builds each function (a signature would
+# be older than its 60 s window by then), then signed ones as a client sends.
+WATCH_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
+signed() { # METHOD PATH [BODY] -> the answer in $WORK/watch.json, the status printed
+  local headers=()
+  while IFS= read -r line; do headers+=(-H "$line"); done < <("$API" sign --key "$WATCH_KEY" "$1" "$2" ${3:+--body "$3"})
+  curl -s --max-time 60 -X "$1" "${headers[@]}" ${3:+-H 'content-type: application/json' --data "$3"} \
+    -o "$WORK/watch.json" -w '%{http_code}' "http://127.0.0.1:$WATCH_PORT$2"
+}
+for warm in /api/campaigns /api/rewards; do
+  curl -s --max-time 600 -o /dev/null "http://127.0.0.1:$WATCH_PORT$warm" || true
+done
+for call in "POST /api/campaigns 201" "GET /api/campaigns 200" "GET /api/rewards 200"; do
+  read -r method path expected <<< "$call"
+  body=""; [[ $method == POST ]] && body='{"name": "Watched hats", "chain_id": 80002}'
+  status="$(signed "$method" "$path" "$body")"
+  if [[ $status != "$expected" ]] || ! python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("ok") is True else 1)' "$WORK/watch.json"; then
+    cat "$WORK/watch.json"; tail -n 40 "$WORK/watch.log"; echo "cargo lambda watch: $method $path answered $status" >&2; exit 1
+  fi
+  echo "$method $path (signed): $status ok"
+done
+WATCHED=$((WATCHED + 2))
 
 read -r EMB_PASSED EMB_FAILED <<< "$(count "$WORK/embedded.log")"
 read -r DYN_PASSED DYN_FAILED <<< "$(count "$WORK/dynamodb.log")"
