@@ -6,12 +6,16 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::Directive;
 
 /// At trace level, aws-sigv4 logs the canonical request with the session
-/// token, and the SDK's runtime logs request headers: never, whatever
-/// `RUST_LOG` asks.
-const SECRET_SAFE: [&str; 3] = [
+/// token, the SDK's runtime logs request headers, and the Lambda runtime logs
+/// each raw event (headers with `x-identity-metadata`, which may carry a
+/// campaign secret; query strings with `campaign_key`; bodies): never,
+/// whatever `RUST_LOG` asks.
+const SECRET_SAFE: [&str; 5] = [
     "aws_sigv4=off",
     "aws_smithy_runtime=info",
     "aws_smithy_runtime_api=info",
+    "lambda_runtime=info",
+    "lambda_http=info",
 ];
 
 fn filter() -> EnvFilter {
@@ -68,5 +72,13 @@ mod tests {
                 "{rust_log:?}: {filter}"
             );
         }
+    }
+
+    #[test]
+    fn trace_never_shows_the_raw_lambda_event() {
+        let filter = filter_from(Some("trace,lambda_runtime=trace")).to_string();
+        assert!(filter.contains("lambda_runtime=info"), "{filter}");
+        assert!(!filter.contains("lambda_runtime=trace"), "{filter}");
+        assert!(filter.contains("lambda_http=info"), "{filter}");
     }
 }
