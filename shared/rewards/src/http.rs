@@ -121,11 +121,19 @@ pub fn invalid(err: Invalid) -> ApiError {
     ApiError::bad_request(err.to_string())
 }
 
+/// Reads of a PATCH before it gives up on an object that keeps changing
+/// between its read and its conditional write.
+pub const UPDATE_ATTEMPTS: usize = 3;
+
 /// A store write's refusal: missing -> 404 with `missing`'s message, a
-/// conflict -> 409 with its code.
+/// conflict (or an object that kept changing under the write) -> 409.
 pub fn write_error(err: WriteError, missing: impl FnOnce() -> ApiError) -> ApiError {
     match err {
         WriteError::Missing => missing(),
+        WriteError::Stale => ApiError::Conflict {
+            code: "changed_concurrently",
+            message: "It kept changing during this update: read it again and retry".into(),
+        },
         WriteError::Conflict(conflict) => ApiError::Conflict {
             code: conflict.code(),
             message: conflict.to_string(),

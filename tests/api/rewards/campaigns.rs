@@ -298,3 +298,55 @@ async fn cors_answers_decentraland_origins_on_the_rewards_api_only() {
         "*"
     );
 }
+
+/// Two PATCHes that read the same campaign (or key): the later write does
+/// not undo the earlier one, it finds the campaign changed and reads again.
+#[tokio::test]
+async fn a_write_over_a_stale_read_is_refused_on_the_store() {
+    use rewards::store::WriteError;
+
+    let app = app().await;
+    let owner = Wallet::random();
+    let id = new_campaign(&app, &owner).await;
+    let state = crate::common::rewards_state(std::sync::Arc::new(platform::clock::FixedClock(
+        crate::common::NOW,
+    )))
+    .await;
+    let read = state.store.campaign(&id).await.unwrap().unwrap();
+    let path = format!("/api/campaigns/{id}");
+    call(
+        &app,
+        &owner,
+        "PATCH",
+        &path,
+        Some(json!({"enabled": false})),
+    )
+    .await
+    .data();
+    let mut renamed = read.clone();
+    renamed.name = "Renamed over a stale read".into();
+    let stale = state.store.update_campaign(&read, &renamed).await;
+    assert!(matches!(stale, Err(WriteError::Stale)), "{stale:?}");
+    let now = call(&app, &owner, "GET", &path, None).await;
+    assert_eq!(now.data()["enabled"], false, "the first PATCH stands");
+
+    let key = state.store.keys(&id).await.unwrap().remove(0);
+    let key_path = format!("{path}/keys/{}", key.id);
+    call(
+        &app,
+        &owner,
+        "PATCH",
+        &key_path,
+        Some(json!({"enabled": false})),
+    )
+    .await
+    .data();
+    let mut renamed = key.clone();
+    renamed.name = Some("over a stale read".into());
+    let stale = state.store.update_key(&key, &renamed).await;
+    assert!(matches!(stale, Err(WriteError::Stale)), "{stale:?}");
+    assert_eq!(
+        call(&app, &owner, "GET", &key_path, None).await.data()["enabled"],
+        false
+    );
+}

@@ -12,7 +12,8 @@ use super::routes::PageParams;
 use crate::domain::key::{KeyPatch, NewKey};
 use crate::domain::reward::Reward;
 use crate::domain::role::Action;
-use crate::http::{KeyView, RewardsState, invalid, page, uuid, write_error};
+use crate::http::{KeyView, RewardsState, UPDATE_ATTEMPTS, invalid, page, uuid, write_error};
+use crate::store::WriteError;
 
 /// Most secrets one `GET /api/campaigns/keys` reads.
 const MAX_SECRETS: usize = 100;
@@ -145,7 +146,7 @@ pub async fn get_key(
     request_body = KeyPatch, security(("signed_fetch" = [])),
     responses((status = 200, body = Envelope<KeyView>), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update_key(
     State(s): State<RewardsState>,
     Signed(signer): Signed,
@@ -154,18 +155,23 @@ pub async fn update_key(
 ) -> ApiResult<KeyView> {
     let id = uuid(&path, "campaign_id")?;
     let key_id = uuid(&path, "campaign_key_id")?;
-    s.access(&id, &signer.address, Action::ChangeKeys).await?;
-    let key = s
-        .store
-        .key(&id.to_string(), &key_id.to_string())
-        .await?
-        .ok_or_else(|| key_not_found(&key_id))?;
-    let updated = patch.apply(key, s.now()).map_err(invalid)?;
-    s.store
-        .update_key(&updated)
-        .await
-        .map_err(|e| write_error(e, || key_not_found(&key_id)))?;
-    Ok(Data(s.view(updated)?))
+    // Read, patch, write only over what was read: a concurrent PATCH (one
+    // that disables the key, say) is read again, never undone.
+    for _ in 0..UPDATE_ATTEMPTS {
+        s.access(&id, &signer.address, Action::ChangeKeys).await?;
+        let key = s
+            .store
+            .key(&id.to_string(), &key_id.to_string())
+            .await?
+            .ok_or_else(|| key_not_found(&key_id))?;
+        let updated = patch.clone().apply(key.clone(), s.now()).map_err(invalid)?;
+        match s.store.update_key(&key, &updated).await {
+            Err(WriteError::Stale) => continue,
+            Err(err) => return Err(write_error(err, || key_not_found(&key_id))),
+            Ok(()) => return Ok(Data(s.view(updated)?)),
+        }
+    }
+    Err(write_error(WriteError::Stale, || key_not_found(&key_id)))
 }
 
 /// Disables and removes a key (owner, collaborator): its secret stops

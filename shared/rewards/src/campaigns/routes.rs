@@ -14,9 +14,11 @@ use crate::domain::reward::CollectionTransaction;
 use crate::domain::role::{Action, Role};
 use crate::domain::user::CampaignUser;
 use crate::http::{
-    RewardsState, campaign_not_found, cipher_error, invalid, page, uuid, write_error,
+    RewardsState, UPDATE_ATTEMPTS, campaign_not_found, cipher_error, invalid, page, uuid,
+    write_error,
 };
 use crate::secrets::WalletKey;
+use crate::store::WriteError;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -115,7 +117,7 @@ pub async fn get_campaign(
 }
 
 /// Changes a campaign's settings (owner, collaborator). `chain_id` cannot
-/// change once the campaign has rewards (409).
+/// change once the campaign has rewards (409 `chain_id_locked`).
 #[utoipa::path(patch, path = "/api/campaigns/{campaign_id}", tag = "campaigns",
     params(("campaign_id" = String, Path, format = Uuid)), request_body = CampaignPatch,
     security(("signed_fetch" = [])),
@@ -129,16 +131,27 @@ pub async fn update_campaign(
     JsonBody(patch): JsonBody<CampaignPatch>,
 ) -> ApiResult<Campaign> {
     let id = uuid(&path, "campaign_id")?;
-    let (campaign, _) = s
-        .access(&id, &signer.address, Action::ChangeCampaign)
-        .await?;
-    let chain_before = campaign.chain_id;
-    let updated = patch.apply(campaign, s.now()).map_err(invalid)?;
-    s.store
-        .update_campaign(&updated, updated.chain_id != chain_before)
-        .await
-        .map_err(|e| write_error(e, || campaign_not_found(&updated.id)))?;
-    Ok(Data(updated))
+    let not_found = || campaign_not_found(&id.to_string());
+    // Read, patch, write only over what was read: a concurrent PATCH is
+    // read again, never undone.
+    for _ in 0..UPDATE_ATTEMPTS {
+        let (campaign, _) = s
+            .access(&id, &signer.address, Action::ChangeCampaign)
+            .await?;
+        let updated = patch
+            .clone()
+            .apply(campaign.clone(), s.now())
+            .map_err(invalid)?;
+        match s.store.update_campaign(&campaign, &updated).await {
+            Err(WriteError::Stale) => continue,
+            written => {
+                return written
+                    .map(|()| Data(updated))
+                    .map_err(|e| write_error(e, not_found));
+            }
+        }
+    }
+    Err(write_error(WriteError::Stale, not_found))
 }
 
 /// The campaign's collection transactions, newest first.

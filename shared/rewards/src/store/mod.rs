@@ -22,6 +22,9 @@ pub enum WriteError {
     /// What the write names does not exist (any more).
     #[error("not found")]
     Missing,
+    /// What the write replaces changed since it was read: read it again.
+    #[error("changed since it was read")]
+    Stale,
     #[error(transparent)]
     Conflict(#[from] Conflict),
     #[error(transparent)]
@@ -97,13 +100,11 @@ pub trait RewardsStore: Send + Sync {
         enabled: Option<bool>,
         page: Page,
     ) -> StoreResult<Paged<Campaign>>;
-    /// Replaces the settings; with `chain_changed`, only while the campaign
-    /// has no rewards (`Conflict::ChainLocked`).
-    async fn update_campaign(
-        &self,
-        campaign: &Campaign,
-        chain_changed: bool,
-    ) -> Result<(), WriteError>;
+    /// Replaces `before` (as read) by `after`, only if the stored campaign
+    /// is still `before` (`WriteError::Stale` otherwise), so that two PATCHes
+    /// never undo each other; a new `chain_id` only while the campaign has no
+    /// rewards (`Conflict::ChainLocked`).
+    async fn update_campaign(&self, before: &Campaign, after: &Campaign) -> Result<(), WriteError>;
 
     async fn role(&self, campaign_id: &str, user: &str) -> StoreResult<Option<Role>>;
     /// Oldest first.
@@ -128,7 +129,10 @@ pub trait RewardsStore: Send + Sync {
     /// Keys by (campaign id, key id); missing ones left out.
     async fn keys_by_id(&self, ids: &[(String, String)]) -> StoreResult<Vec<CampaignKey>>;
     async fn add_key(&self, key: &CampaignKey) -> StoreResult<()>;
-    async fn update_key(&self, key: &CampaignKey) -> Result<(), WriteError>;
+    /// Replaces `before` (as read) by `after`, only if the stored key is
+    /// still `before` (`WriteError::Stale` otherwise).
+    async fn update_key(&self, before: &CampaignKey, after: &CampaignKey)
+    -> Result<(), WriteError>;
     async fn remove_key(&self, campaign_id: &str, key_id: &str) -> Result<CampaignKey, WriteError>;
 
     /// Stock rows of one campaign (all of the same chain as the campaign).

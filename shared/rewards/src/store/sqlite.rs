@@ -320,35 +320,37 @@ impl RewardsStore for SqliteRewards {
         .await
     }
 
-    async fn update_campaign(
-        &self,
-        campaign: &Campaign,
-        chain_changed: bool,
-    ) -> Result<(), WriteError> {
-        let campaign = campaign.clone();
+    async fn update_campaign(&self, before: &Campaign, after: &Campaign) -> Result<(), WriteError> {
+        let (before, after) = (before.clone(), after.clone());
         self.run(move |conn| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(failed)?;
-            if chain_changed {
+            let stored: Campaign = bodies(
+                &tx,
+                "SELECT body FROM campaigns WHERE id = ?1",
+                params![before.id],
+            )?
+            .pop()
+            .ok_or(WriteError::Missing)?;
+            if stored != before {
+                return Err(WriteError::Stale);
+            }
+            if after.chain_id != before.chain_id {
                 let rewards = scalar(
                     &tx,
                     "SELECT COUNT(*) FROM rewards WHERE campaign_id = ?1",
-                    params![campaign.id],
+                    params![before.id],
                 )?;
                 if rewards > 0 {
                     return Err(Conflict::ChainLocked.into());
                 }
             }
-            let changed = tx
-                .execute(
-                    "UPDATE campaigns SET enabled = ?2, body = ?3 WHERE id = ?1",
-                    params![campaign.id, campaign.enabled, json(&campaign)?],
-                )
-                .map_err(failed)?;
-            if changed == 0 {
-                return Err(WriteError::Missing);
-            }
+            tx.execute(
+                "UPDATE campaigns SET enabled = ?2, body = ?3 WHERE id = ?1",
+                params![after.id, after.enabled, json(&after)?],
+            )
+            .map_err(failed)?;
             tx.commit().map_err(failed)?;
             Ok(())
         })
@@ -511,20 +513,33 @@ impl RewardsStore for SqliteRewards {
         .await
     }
 
-    async fn update_key(&self, key: &CampaignKey) -> Result<(), WriteError> {
-        let key = key.clone();
+    async fn update_key(
+        &self,
+        before: &CampaignKey,
+        after: &CampaignKey,
+    ) -> Result<(), WriteError> {
+        let (before, after) = (before.clone(), after.clone());
         self.run(move |conn| {
-            let changed = conn
-                .execute(
-                    "UPDATE keys SET body = ?3 WHERE campaign_id = ?1 AND id = ?2",
-                    params![key.campaign_id, key.id, json(&key)?],
-                )
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(failed)?;
-            if changed == 0 {
-                Err(WriteError::Missing)
-            } else {
-                Ok(())
+            let stored: CampaignKey = bodies(
+                &tx,
+                "SELECT body FROM keys WHERE campaign_id = ?1 AND id = ?2",
+                params![before.campaign_id, before.id],
+            )?
+            .pop()
+            .ok_or(WriteError::Missing)?;
+            if stored != before {
+                return Err(WriteError::Stale);
             }
+            tx.execute(
+                "UPDATE keys SET body = ?3 WHERE campaign_id = ?1 AND id = ?2",
+                params![after.campaign_id, after.id, json(&after)?],
+            )
+            .map_err(failed)?;
+            tx.commit().map_err(failed)?;
+            Ok(())
         })
         .await
     }

@@ -375,32 +375,32 @@ impl RewardsStore for DynamoRewards {
         Ok(page.of(campaigns))
     }
 
-    async fn update_campaign(
-        &self,
-        campaign: &Campaign,
-        chain_changed: bool,
-    ) -> Result<(), WriteError> {
-        let condition = if chain_changed {
-            "attribute_exists(pk) AND attribute_not_exists(has_rewards)"
+    async fn update_campaign(&self, before: &Campaign, after: &Campaign) -> Result<(), WriteError> {
+        // Compare and swap on the whole body; a new chain needs no rewards.
+        let condition = if after.chain_id != before.chain_id {
+            "body = :before AND attribute_not_exists(has_rewards)"
         } else {
-            "attribute_exists(pk)"
+            "body = :before"
         };
         let result = self
             .client()
             .update_item()
             .table_name(self.name())
-            .key(PK, s(campaign_pk(&campaign.id)))
+            .key(PK, s(campaign_pk(&before.id)))
             .key(SK, s(CAMPAIGN_SK))
-            .update_expression("SET body = :body")
+            .update_expression("SET body = :after")
             .condition_expression(condition)
-            .expression_attribute_values(":body", to_av(campaign)?)
+            .expression_attribute_values(":before", to_av(before)?)
+            .expression_attribute_values(":after", to_av(after)?)
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err) if condition_failed(&err) => {
-                Err(self.chain_locked_or_missing(&campaign.id).await)
-            }
+            Err(err) if condition_failed(&err) => match self.campaign(&before.id).await? {
+                None => Err(WriteError::Missing),
+                Some(stored) if stored != *before => Err(WriteError::Stale),
+                Some(_) => Err(Conflict::ChainLocked.into()),
+            },
             Err(err) => Err(unavailable(err).into()),
         }
     }
@@ -583,18 +583,31 @@ impl RewardsStore for DynamoRewards {
         Ok(())
     }
 
-    async fn update_key(&self, key: &CampaignKey) -> Result<(), WriteError> {
+    async fn update_key(
+        &self,
+        before: &CampaignKey,
+        after: &CampaignKey,
+    ) -> Result<(), WriteError> {
         let result = self
             .client()
-            .put_item()
+            .update_item()
             .table_name(self.name())
-            .set_item(Some(Self::key_item(key)?))
-            .condition_expression("attribute_exists(pk)")
+            .key(PK, s(campaign_pk(&before.campaign_id)))
+            .key(SK, s(format!("KEY#{}", before.id)))
+            .update_expression("SET body = :after")
+            .condition_expression("body = :before")
+            .expression_attribute_values(":before", to_av(before)?)
+            .expression_attribute_values(":after", to_av(after)?)
             .send()
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(err) if condition_failed(&err) => Err(WriteError::Missing),
+            Err(err) if condition_failed(&err) => {
+                match self.key(&before.campaign_id, &before.id).await? {
+                    None => Err(WriteError::Missing),
+                    Some(_) => Err(WriteError::Stale),
+                }
+            }
             Err(err) => Err(unavailable(err).into()),
         }
     }
