@@ -139,7 +139,7 @@ done
 WATCH_KEY=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
 signed() { # METHOD PATH [BODY] -> the answer in $WORK/watch.json, the status printed
   local headers=()
-  while IFS= read -r line; do headers+=(-H "$line"); done < <("$API" sign --key "$WATCH_KEY" "$1" "$2" ${3:+--body "$3"})
+  while IFS= read -r line; do headers+=(-H "$line"); done < <(SIGNER_KEY="$WATCH_KEY" "$API" sign "$1" "$2" ${3:+--body "$3"})
   curl -s --max-time 60 -X "$1" "${headers[@]}" ${3:+-H 'content-type: application/json' --data "$3"} \
     -o "$WORK/watch.json" -w '%{http_code}' "http://127.0.0.1:$WATCH_PORT$2"
 }
