@@ -18,7 +18,7 @@ use crate::store::RewardsStore;
 use crate::store::dynamo::DynamoRewards;
 use crate::store::sqlite::SqliteRewards;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// `REWARDS_TABLE`: the DynamoDB table.
     pub table: Option<String>,
@@ -32,6 +32,19 @@ pub struct Config {
     pub wallet_key_id: Option<String>,
     /// `REWARDS_CORS_ORIGINS`: extra origins CORS allows (comma-separated).
     pub cors_origins: Option<String>,
+}
+
+/// Without the server secret.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("table", &self.table)
+            .field("secret_hex", &self.secret_hex.as_ref().map(|_| "<hidden>"))
+            .field("secret_id", &self.secret_id)
+            .field("wallet_key_id", &self.wallet_key_id)
+            .field("cors_origins", &self.cors_origins)
+            .finish()
+    }
 }
 
 #[derive(thiserror::Error)]

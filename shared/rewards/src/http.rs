@@ -92,12 +92,21 @@ pub fn campaign_not_found(id: &str) -> ApiError {
 }
 
 /// A campaign key with the secret that uses it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Clone, Serialize, ToSchema)]
 pub struct KeyView {
     #[serde(flatten)]
     pub key: CampaignKey,
     /// The secret a dispenser sends to assign rewards with this key.
     pub campaign_key: String,
+}
+
+/// Without the secret.
+impl std::fmt::Debug for KeyView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyView")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A path parameter that must be a UUID.
