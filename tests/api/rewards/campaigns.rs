@@ -92,15 +92,36 @@ async fn a_campaign_is_created_with_its_wallet_listed_read_and_changed() {
 
 #[tokio::test]
 async fn lists_are_paged_newest_first_with_their_total() {
-    let app = app().await;
     let owner = Wallet::random();
     let mut ids = Vec::new();
-    for _ in 0..3 {
+    // One second apart: the server's clock moves, the signatures stay fresh.
+    for second in 0..3 {
+        let clock = std::sync::Arc::new(platform::clock::FixedClock(
+            crate::common::NOW + second * 1000,
+        ));
+        let app = genesis_api::server_router(
+            &crate::common::backend().await,
+            clock.clone(),
+            crate::common::rewards_state(clock).await,
+            &rewards::app::cors(None),
+        );
         ids.push(new_campaign(&app, &owner).await);
     }
+    let app = app().await;
     let page = call(&app, &owner, "GET", "/api/campaigns?limit=2&offset=1", None).await;
     assert_eq!(page.body["total"], 3);
-    assert_eq!(page.data().as_array().unwrap().len(), 2);
+    let listed: Vec<&str> = page
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [ids[1].as_str(), ids[0].as_str()],
+        "newest first, second page"
+    );
 }
 
 #[tokio::test]
