@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Proves from the dependency graph that each Lambda function links only its
-# own family: no LAND function depends on the Rewards crate, the SQS client or
-# the Genesis generator (land-seed); no Rewards function on LAND, its map
-# renderer or the Genesis data. Fails naming the function and the crate.
+# own family: no LAND function depends on the Rewards crate, the SQS client,
+# the catalyst HTTP client or the Genesis generator (land-seed); no Rewards
+# function on LAND or the Genesis data. Fails naming the function and the crate.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # The Rewards functions (package names); every other package under
 # functions/ is a LAND function.
-REWARDS_FUNCTIONS=(campaigns rewards-function)
-mapfile -t LAND_FUNCTIONS < <(ls functions | grep -vx -e campaigns -e rewards)
-NOT_IN_LAND=(rewards aws-sdk-sqs aws-sdk-kms land-seed rusqlite)
-NOT_IN_REWARDS=(land land-seed tiny-skia png)
+REWARDS_FUNCTIONS=(campaigns rewards-function captcha-function)
+mapfile -t LAND_FUNCTIONS < <(ls functions | grep -vx -e campaigns -e rewards -e captcha)
+NOT_IN_LAND=(rewards aws-sdk-sqs aws-sdk-kms land-seed rusqlite reqwest ab_glyph)
+# (tiny-skia is shared: LAND draws maps with it, Rewards captchas.)
+NOT_IN_REWARDS=(land land-seed)
 [[ ${#LAND_FUNCTIONS[@]} -gt 0 ]] || { echo "no function found" >&2; exit 1; }
 
 bad=0

@@ -7,6 +7,13 @@ partition directly. The answer is the same (the same items, filtered, sorted
 and paged by moto's own code); only the wasted work is skipped. Queries on
 secondary indexes are left untouched.
 
+moto's DynamoDB is not atomic under concurrent requests (its conditional
+writes and transactions check then write without a lock, on the server's
+threads), so every DynamoDB request runs under one lock here: the emulator
+answers one at a time, as if it were atomic, and the project's conditions
+are still what decides who wins a race (the concurrent-claim tests rely on
+it).
+
 Usage: python scripts/moto_server.py -H 127.0.0.1 -p PORT   (as moto_server)
 """
 
@@ -14,6 +21,7 @@ import sys
 import threading
 
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
 
 _partition = threading.local()
 _all_items = Table.all_items
@@ -42,8 +50,18 @@ def query(self, hash_key, *args, **kwargs):
         _partition.key = None
 
 
+_serial = threading.Lock()
+_call_action = DynamoHandler.call_action
+
+
+def call_action(self):
+    with _serial:
+        return _call_action(self)
+
+
 Table.all_items = all_items
 Table.query = query
+DynamoHandler.call_action = call_action
 
 if __name__ == "__main__":
     from moto.server import main

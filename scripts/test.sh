@@ -106,18 +106,19 @@ step "cargo lambda watch: one request per function through the emulated Runtime 
 # function without a store stops at init, it never generates data. The Rewards
 # functions run as deployed: the Rewards table, a Secrets Manager secret and a
 # KMS key, all on moto.
-read -r REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID <<< "$(.tools/moto/bin/python - "$LAND_TEST_AWS_ENDPOINT" <<'PY'
+read -r REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARDS_QUEUE_URL <<< "$(.tools/moto/bin/python - "$LAND_TEST_AWS_ENDPOINT" <<'PY'
 import secrets, sys, boto3
 aws = dict(endpoint_url=sys.argv[1], region_name="us-east-1")
 secret = boto3.client("secretsmanager", **aws).create_secret(Name="rewards-watch", SecretString=secrets.token_hex(32))
 key = boto3.client("kms", **aws).create_key(Description="campaign wallets (watch)")
-print(secret["ARN"], key["KeyMetadata"]["KeyId"])
+queue = boto3.client("sqs", **aws).get_queue_url(QueueName="rewards")
+print(secret["ARN"], key["KeyMetadata"]["KeyId"], queue["QueueUrl"])
 PY
 )"
 WATCH_PORT="$(free_port)"
 (
   export PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" LAND_DATA_FILE="$WORK/land.jsonl" RUST_LOG=warn
-  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" REWARDS_TABLE=rewards REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID
+  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" REWARDS_TABLE=rewards REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARDS_QUEUE_URL
   exec cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT"
 ) > "$WORK/watch.log" 2>&1 &
 PIDS+=($!)
@@ -143,7 +144,7 @@ signed() { # METHOD PATH [BODY] -> the answer in $WORK/watch.json, the status pr
   curl -s --max-time 60 -X "$1" "${headers[@]}" ${3:+-H 'content-type: application/json' --data "$3"} \
     -o "$WORK/watch.json" -w '%{http_code}' "http://127.0.0.1:$WATCH_PORT$2"
 }
-for warm in /api/campaigns /api/rewards; do
+for warm in /api/campaigns /api/rewards /api/captcha; do
   curl -s --max-time 600 -o /dev/null "http://127.0.0.1:$WATCH_PORT$warm" || true
 done
 for call in "POST /api/campaigns 201" "GET /api/campaigns 200" "GET /api/rewards 200"; do
@@ -155,7 +156,23 @@ for call in "POST /api/campaigns 201" "GET /api/campaigns 200" "GET /api/rewards
   fi
   echo "$method $path (signed): $status ok"
 done
-WATCHED=$((WATCHED + 2))
+# A claim as a scene makes it: the campaign's master key, one stock row, an
+# unsigned POST /api/rewards; then a captcha.
+CAMPAIGN="$(signed POST /api/campaigns '{"name": "Watched claims", "chain_id": 80002}' > /dev/null; python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"]["id"])' "$WORK/watch.json")"
+signed GET "/api/campaigns/$CAMPAIGN/keys" > /dev/null
+SECRET="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"][0]["campaign_key"])' "$WORK/watch.json")"
+signed POST "/api/campaigns/$CAMPAIGN/supply" '{"target": "0x7434a847c5e1ff250db456c55f99d1612e93d6a3", "value": "0", "token": "Hat", "quantity": 1}' > /dev/null
+for call in "/api/rewards?campaign_id=$CAMPAIGN 201" "/api/captcha 201"; do
+  read -r path expected <<< "$call"
+  status="$(curl -s --max-time 60 -X POST -H 'content-type: application/json' \
+    --data "{\"campaign_key\": \"$SECRET\", \"beneficiary\": \"0x00000000000000000000000000000000000000b0\"}" \
+    -o "$WORK/watch.json" -w '%{http_code}' "http://127.0.0.1:$WATCH_PORT$path")"
+  if [[ $status != "$expected" ]] || ! python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); sys.exit(0 if b.get("ok") is True and b.get("data") else 1)' "$WORK/watch.json"; then
+    cat "$WORK/watch.json"; tail -n 40 "$WORK/watch.log"; echo "cargo lambda watch: POST $path answered $status" >&2; exit 1
+  fi
+  echo "POST $path: $status ok"
+done
+WATCHED=$((WATCHED + 3))
 
 read -r EMB_PASSED EMB_FAILED <<< "$(count "$WORK/embedded.log")"
 read -r DYN_PASSED DYN_FAILED <<< "$(count "$WORK/dynamodb.log")"

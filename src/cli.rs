@@ -308,7 +308,12 @@ async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
                 .display()
         ),
     };
-    tracing::info!(store = %rewards_store, "rewards store ready");
+    tracing::info!(store = %rewards_store, queue = if rewards_config.queue_url.is_some() { "sqs" } else { "in-process" }, "rewards store ready");
+    // Claims left in the outbox by a previous run go out now, then every 5 s.
+    rewards
+        .outbox
+        .clone()
+        .spawn_sweeper(rewards.clock.clone(), std::time::Duration::from_secs(5));
     let app = crate::server_router(&backend, clock, rewards, &rewards_config.cors());
     let addr = SocketAddr::new(host, port);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -23,7 +23,7 @@ Decentraland's ADR-44 (signed fetch): `x-identity-auth-chain-0..N`, `x-identity-
     ),
     components(schemas(ErrorBody)),
     modifiers(&SignedFetch),
-    tags((name = "campaigns"), (name = "keys"), (name = "users"), (name = "supply"), (name = "rewards"))
+    tags((name = "campaigns"), (name = "keys"), (name = "users"), (name = "supply"), (name = "rewards"), (name = "captcha"))
 )]
 struct RewardsDoc;
 
@@ -70,7 +70,8 @@ pub fn cors(extra_origins: Option<&str>) -> Cors {
 pub fn api(state: RewardsState, cors: &Cors) -> (Router, OpenApiDoc) {
     let (router, doc) = OpenApiRouter::with_openapi(RewardsDoc::openapi())
         .merge(crate::campaigns::router(state.clone()))
-        .merge(crate::rewards::router(state))
+        .merge(crate::rewards::router(state.clone()))
+        .merge(crate::captcha::router(state))
         .split_for_parts();
     (http::with_cors(router, cors.layer()), doc)
 }

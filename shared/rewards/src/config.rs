@@ -12,7 +12,9 @@ use platform::clock::Clock;
 use platform::http::Cors;
 use platform::store::StoreError;
 
+use crate::catalyst::{Catalysts, DAO_CATALYSTS};
 use crate::http::RewardsState;
+use crate::queue::{EmbeddedQueue, NoQueue, RewardQueue, SqsQueue};
 use crate::secrets::{KeySecrets, KmsCipher, LocalCipher, ServerSecret, WalletCipher};
 use crate::store::RewardsStore;
 use crate::store::dynamo::DynamoRewards;
@@ -32,6 +34,12 @@ pub struct Config {
     pub wallet_key_id: Option<String>,
     /// `REWARDS_CORS_ORIGINS`: extra origins CORS allows (comma-separated).
     pub cors_origins: Option<String>,
+    /// `REWARDS_QUEUE_URL`: the SQS reward queue. Unset locally: the
+    /// in-process queue.
+    pub queue_url: Option<String>,
+    /// `REWARDS_CATALYSTS`: the allowed catalyst origins (comma-separated);
+    /// unset: the DAO's production catalysts.
+    pub catalysts: Option<String>,
 }
 
 /// Without the server secret.
@@ -43,6 +51,8 @@ impl std::fmt::Debug for Config {
             .field("secret_id", &self.secret_id)
             .field("wallet_key_id", &self.wallet_key_id)
             .field("cors_origins", &self.cors_origins)
+            .field("queue_url", &self.queue_url)
+            .field("catalysts", &self.catalysts)
             .finish()
     }
 }
@@ -80,6 +90,8 @@ impl Config {
             secret_id: set("REWARDS_SECRET_ID"),
             wallet_key_id: set("REWARDS_WALLET_KEY_ID"),
             cors_origins: set("REWARDS_CORS_ORIGINS"),
+            queue_url: set("REWARDS_QUEUE_URL"),
+            catalysts: set("REWARDS_CATALYSTS"),
         }
     }
 
@@ -103,15 +115,32 @@ impl Config {
             .ok_or(ConfigError::Missing("REWARDS_WALLET_KEY_ID"))?;
         let aws = platform::aws::sdk_config().await;
         let secret = secret_from_manager(&aws, secret_id).await?;
-        Ok(RewardsState {
-            store: Arc::new(DynamoRewards::new(
+        Ok(RewardsState::new(
+            Arc::new(DynamoRewards::new(
                 aws_sdk_dynamodb::Client::new(&aws),
                 table,
             )),
             clock,
-            keys: Arc::new(KeySecrets::new(&secret)),
-            cipher: Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(&aws), wallet_key)),
-        })
+            KeySecrets::new(&secret),
+            Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(&aws), wallet_key)),
+            self.queue(Some(&aws), false),
+            self.catalysts(),
+        ))
+    }
+
+    /// The reward queue: SQS at `REWARDS_QUEUE_URL`; else the in-process
+    /// queue locally, or, in a function, none (claims keep their messages
+    /// in the outbox and say why).
+    fn queue(&self, aws: Option<&aws_config::SdkConfig>, local: bool) -> Arc<dyn RewardQueue> {
+        match (&self.queue_url, aws) {
+            (Some(url), Some(aws)) => Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(aws), url)),
+            _ if local => Arc::new(EmbeddedQueue::new(std::time::Duration::from_secs(60))),
+            _ => Arc::new(NoQueue),
+        }
+    }
+
+    pub fn catalysts(&self) -> Catalysts {
+        Catalysts::new(self.catalysts.as_deref().unwrap_or(DAO_CATALYSTS))
     }
 
     /// The local server's state: what is configured of AWS, the embedded
@@ -121,12 +150,15 @@ impl Config {
         data_dir: &Path,
         clock: Arc<dyn Clock>,
     ) -> Result<RewardsState, ConfigError> {
-        let aws =
-            if self.table.is_some() || self.secret_id.is_some() || self.wallet_key_id.is_some() {
-                Some(platform::aws::sdk_config().await)
-            } else {
-                None
-            };
+        let aws = if self.table.is_some()
+            || self.secret_id.is_some()
+            || self.wallet_key_id.is_some()
+            || self.queue_url.is_some()
+        {
+            Some(platform::aws::sdk_config().await)
+        } else {
+            None
+        };
         let store: Arc<dyn RewardsStore> = match (&self.table, &aws) {
             (Some(table), Some(aws)) => Arc::new(DynamoRewards::new(
                 aws_sdk_dynamodb::Client::new(aws),
@@ -155,12 +187,14 @@ impl Config {
             (Some(key), Some(aws)) => Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(aws), key)),
             _ => Arc::new(LocalCipher::new(local_secret()?)),
         };
-        Ok(RewardsState {
+        Ok(RewardsState::new(
             store,
             clock,
-            keys: Arc::new(keys),
+            keys,
             cipher,
-        })
+            self.queue(aws.as_ref(), true),
+            self.catalysts(),
+        ))
     }
 }
 

@@ -11,11 +11,14 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::catalyst::Catalysts;
 use crate::domain::Invalid;
 use crate::domain::campaign::Campaign;
 use crate::domain::key::CampaignKey;
 use crate::domain::role::{Action, Role};
 use crate::domain::time::Timestamp;
+use crate::outbox::Outbox;
+use crate::queue::RewardQueue;
 use crate::secrets::{CipherError, KeySecrets, WalletCipher};
 use crate::store::{RewardsStore, WriteError};
 
@@ -26,6 +29,11 @@ pub struct RewardsState {
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<KeySecrets>,
     pub cipher: Arc<dyn WalletCipher>,
+    /// Claims' messages on their way to the reward queue.
+    pub outbox: Arc<Outbox>,
+    pub catalysts: Arc<Catalysts>,
+    /// Makes captcha answers (random; tests inject a known one).
+    pub captcha_answer: fn() -> String,
 }
 
 impl FromRef<RewardsState> for Arc<dyn Clock> {
@@ -40,12 +48,37 @@ impl RewardsState {
     pub fn in_memory(clock: Arc<dyn Clock>) -> Result<Self, platform::store::StoreError> {
         let secret = crate::secrets::ServerSecret::from_material(&rand::random::<[u8; 32]>())
             .map_err(platform::store::StoreError::NotConfigured)?;
-        Ok(Self {
-            store: Arc::new(crate::store::sqlite::SqliteRewards::in_memory()?),
+        let store: Arc<dyn RewardsStore> =
+            Arc::new(crate::store::sqlite::SqliteRewards::in_memory()?);
+        Ok(Self::new(
+            store,
             clock,
-            keys: Arc::new(KeySecrets::new(&secret)),
-            cipher: Arc::new(crate::secrets::LocalCipher::new(&secret)),
-        })
+            KeySecrets::new(&secret),
+            Arc::new(crate::secrets::LocalCipher::new(&secret)),
+            Arc::new(crate::queue::EmbeddedQueue::new(
+                std::time::Duration::from_secs(60),
+            )),
+            Catalysts::new(crate::catalyst::DAO_CATALYSTS),
+        ))
+    }
+
+    pub fn new(
+        store: Arc<dyn RewardsStore>,
+        clock: Arc<dyn Clock>,
+        keys: KeySecrets,
+        cipher: Arc<dyn WalletCipher>,
+        queue: Arc<dyn RewardQueue>,
+        catalysts: Catalysts,
+    ) -> Self {
+        Self {
+            outbox: Arc::new(Outbox::new(store.clone(), queue)),
+            store,
+            clock,
+            keys: Arc::new(keys),
+            cipher,
+            catalysts: Arc::new(catalysts),
+            captcha_answer: crate::domain::captcha::random_answer,
+        }
     }
 
     pub fn now(&self) -> Timestamp {

@@ -1,12 +1,15 @@
 //! The Rewards API as a library: the domain, its secrets, one folder per
-//! route family (`campaigns`, `rewards`), the store port with its SQLite and
+//! route family (`campaigns`, `rewards` with assignment, `captcha`), the store port with its SQLite and
 //! DynamoDB adapters, and the reward queue. It knows nothing of LAND.
 
 pub mod app;
 pub mod campaigns;
+pub mod captcha;
+pub mod catalyst;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod outbox;
 pub mod queue;
 pub mod rewards;
 pub mod secrets;

@@ -130,3 +130,16 @@ pub async fn rewards_table() -> rewards::store::dynamo::DynamoRewards {
         &rewards_table_name(),
     )
 }
+
+/// Deletes one item of the Rewards table behind the store's back (to make
+/// states the API never makes, such as a key whose campaign is gone).
+pub async fn delete_rewards_item(pk: &str, sk: &str) {
+    aws_sdk_dynamodb::Client::new(&sdk_config().await)
+        .delete_item()
+        .table_name(rewards_table_name())
+        .key("pk", aws_sdk_dynamodb::types::AttributeValue::S(pk.into()))
+        .key("sk", aws_sdk_dynamodb::types::AttributeValue::S(sk.into()))
+        .send()
+        .await
+        .unwrap();
+}

@@ -93,12 +93,16 @@ pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
             .get_or_init(|| Arc::new(rewards::store::sqlite::SqliteRewards::in_memory().unwrap()))
             .clone(),
     };
-    rewards::RewardsState {
+    rewards::RewardsState::new(
         store,
         clock,
-        keys: Arc::new(KeySecrets::new(&secret)),
-        cipher: Arc::new(LocalCipher::new(&secret)),
-    }
+        KeySecrets::new(&secret),
+        Arc::new(LocalCipher::new(&secret)),
+        Arc::new(rewards::queue::EmbeddedQueue::new(
+            std::time::Duration::from_secs(60),
+        )),
+        rewards::catalyst::Catalysts::new(rewards::catalyst::DAO_CATALYSTS),
+    )
 }
 
 pub struct Answer {

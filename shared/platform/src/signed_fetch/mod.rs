@@ -122,6 +122,35 @@ where
     }
 }
 
+/// The extractor of a route where signing is optional: the signer of a
+/// valid signature, or why the request does not count as signed (no
+/// signature at all is `AuthError::Required`). Never rejects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaybeSigned(pub Result<Signer, AuthError>);
+
+impl<S> axum::extract::FromRequestParts<S> for MaybeSigned
+where
+    S: Send + Sync,
+    std::sync::Arc<dyn crate::clock::Clock>: axum::extract::FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            match <Signed as axum::extract::FromRequestParts<S>>::from_request_parts(parts, state)
+                .await
+            {
+                Ok(Signed(signer)) => Ok(signer),
+                Err(crate::http::ApiError::Unauthorized(reason)) => Err(reason),
+                Err(other) => Err(AuthError::Invalid(other.to_string())),
+            },
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! The Rewards domain: plain types and rules, no I/O, no AWS or HTTP type.
 
 pub mod campaign;
+pub mod captcha;
+pub mod claim;
 pub mod key;
 pub mod patch;
 pub mod reward;

@@ -8,6 +8,8 @@ use async_trait::async_trait;
 use platform::store::{StoreError, StoreResult};
 
 use crate::domain::campaign::Campaign;
+use crate::domain::captcha::Captcha;
+use crate::domain::claim::StockFilter;
 use crate::domain::key::CampaignKey;
 use crate::domain::reward::{
     CollectionTransaction, Reward, RewardStatus, SupplyCount, SupplyRemoval,
@@ -78,6 +80,34 @@ pub struct Paged<T> {
     pub items: Vec<T>,
     pub total: u64,
 }
+
+/// One claim: give `user` one stock row of the campaign that `filter`
+/// matches, lowest `priority` first, then oldest, unless `user` already
+/// holds `limit` rewards of the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRequest {
+    pub campaign_id: String,
+    pub key_id: String,
+    pub user: String,
+    pub filter: StockFilter,
+    pub limit: Option<u64>,
+    pub now: Timestamp,
+}
+
+/// What a claim did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claimed {
+    /// This stock row is now the user's, and its message is in the outbox.
+    Assigned(Box<Reward>),
+    /// The user holds `limit` rewards of the key already: nothing taken.
+    AtLimit,
+    /// No unassigned row matches.
+    NoStock,
+}
+
+/// Attempts of a claim whose row was taken by another claim between its
+/// read and its conditional write, before it answers "no stock".
+pub const CLAIM_ATTEMPTS: usize = 8;
 
 #[async_trait]
 pub trait RewardsStore: Send + Sync {
@@ -161,6 +191,29 @@ pub trait RewardsStore: Send + Sync {
         status: Option<RewardStatus>,
         page: Page,
     ) -> StoreResult<Paged<Reward>>;
+    /// Rewards of the key held by `user`, newest first.
+    async fn held(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<Vec<Reward>>;
+    /// Takes one stock row for the claim, atomically: the row goes to one
+    /// user only, the key's limit per user is never exceeded, and the
+    /// reward's queue message is written to the outbox in the same
+    /// transaction (see `docs/claims.md`). Retries internally (bounded) when
+    /// another claim takes its row first.
+    async fn claim(&self, request: &ClaimRequest) -> StoreResult<Claimed>;
+    /// Outbox entries written before `before`, oldest first, at most `limit`:
+    /// messages that may not have reached the queue.
+    async fn unsent(&self, before: Timestamp, limit: usize) -> StoreResult<Vec<Reward>>;
+    /// Drops the outbox entries of these (campaign id, reward id): their
+    /// messages are in the queue.
+    async fn mark_sent(&self, rewards: &[(String, String)]) -> StoreResult<()>;
+
+    async fn add_captcha(&self, captcha: &Captcha) -> StoreResult<()>;
+    /// Removes the captcha and returns it, expired or not: a captcha is
+    /// consumed by its first check, so of concurrent takes one gets it.
+    async fn take_captcha(&self, id: &str) -> StoreResult<Option<Captcha>>;
+    /// Deletes captchas that expired before `now` (DynamoDB's TTL does it
+    /// there); returns how many.
+    async fn purge_captchas(&self, now: Timestamp) -> StoreResult<u64>;
+
     /// Newest first.
     async fn transactions(
         &self,

@@ -14,8 +14,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Conflict, Page, Paged, RewardsStore, WriteError};
+use super::{ClaimRequest, Claimed, Conflict, Page, Paged, RewardsStore, WriteError};
 use crate::domain::campaign::Campaign;
+use crate::domain::captcha::Captcha;
 use crate::domain::key::CampaignKey;
 use crate::domain::reward::{
     CollectionTransaction, Reward, RewardStatus, SupplyCount, SupplyRemoval,
@@ -65,6 +66,19 @@ CREATE TABLE IF NOT EXISTS rewards (
 CREATE INDEX IF NOT EXISTS rewards_of_campaign ON rewards (campaign_id, status, target, value, grp);
 CREATE INDEX IF NOT EXISTS rewards_of_user ON rewards (user, assigned_at);
 CREATE INDEX IF NOT EXISTS rewards_of_key ON rewards (campaign_key, assigned_at);
+CREATE INDEX IF NOT EXISTS rewards_held ON rewards (campaign_key, user);
+CREATE INDEX IF NOT EXISTS stock ON rewards (campaign_id, status, priority, created_at, id);
+CREATE TABLE IF NOT EXISTS outbox (
+    reward_id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_age ON outbox (created_at);
+CREATE TABLE IF NOT EXISTS captchas (
+    id TEXT PRIMARY KEY,
+    answer TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS captchas_by_expiry ON captchas (expires_at);
 CREATE TABLE IF NOT EXISTS transactions (
     id TEXT PRIMARY KEY,
     campaign_id TEXT NOT NULL,
@@ -727,6 +741,153 @@ impl RewardsStore for SqliteRewards {
                 items,
                 total: count(total),
             })
+        })
+        .await
+    }
+
+    async fn held(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<Vec<Reward>> {
+        let (campaign_id, key_id, user) = (
+            campaign_id.to_string(),
+            key_id.to_string(),
+            user.to_string(),
+        );
+        self.run(move |conn| {
+            bodies(
+                conn,
+                "SELECT body FROM rewards WHERE campaign_key = ?1 AND user = ?2 AND campaign_id = ?3 \
+                 ORDER BY assigned_at DESC, id",
+                params![key_id, user, campaign_id],
+            )
+        })
+        .await
+    }
+
+    async fn claim(&self, request: &ClaimRequest) -> StoreResult<Claimed> {
+        let request = request.clone();
+        self.run(move |conn| {
+            // One immediate transaction: no other writer runs between the
+            // count, the choice of the row and its update.
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(failed)?;
+            if let Some(limit) = request.limit {
+                let held = scalar(
+                    &tx,
+                    "SELECT COUNT(*) FROM rewards WHERE campaign_key = ?1 AND user = ?2 AND campaign_id = ?3",
+                    params![request.key_id, request.user, request.campaign_id],
+                )?;
+                if count(held) >= limit {
+                    return Ok(Claimed::AtLimit);
+                }
+            }
+            let filter = &request.filter;
+            let stock: Option<String> = tx
+                .query_row(
+                    "SELECT body FROM rewards WHERE campaign_id = ?1 AND status = 'unassigned' \
+                     AND (?2 IS NULL OR grp = ?2) AND (?3 IS NULL OR target = ?3) AND (?4 IS NULL OR value = ?4) \
+                     ORDER BY priority, created_at, id LIMIT 1",
+                    params![request.campaign_id, filter.group, filter.target, filter.value],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(failed)?;
+            let Some(stock) = stock else {
+                return Ok(Claimed::NoStock);
+            };
+            let mut reward: Reward = parse(&stock)?;
+            reward.status = RewardStatus::Assigned;
+            reward.user = Some(request.user.clone());
+            reward.campaign_key = Some(request.key_id.clone());
+            reward.assigned_at = Some(request.now);
+            reward.updated_at = request.now;
+            tx.execute(
+                "UPDATE rewards SET status = 'assigned', user = ?2, campaign_key = ?3, assigned_at = ?4, body = ?5 \
+                 WHERE id = ?1 AND status = 'unassigned'",
+                params![reward.id, request.user, request.key_id, request.now.ms(), json(&reward)?],
+            )
+            .map_err(failed)?;
+            tx.execute(
+                "INSERT INTO outbox (reward_id, created_at) VALUES (?1, ?2)",
+                params![reward.id, request.now.ms()],
+            )
+            .map_err(failed)?;
+            tx.commit().map_err(failed)?;
+            Ok(Claimed::Assigned(Box::new(reward)))
+        })
+        .await
+    }
+
+    async fn unsent(&self, before: Timestamp, limit: usize) -> StoreResult<Vec<Reward>> {
+        self.run(move |conn| {
+            bodies(
+                conn,
+                "SELECT r.body FROM outbox o JOIN rewards r ON r.id = o.reward_id \
+                 WHERE o.created_at < ?1 ORDER BY o.created_at, o.reward_id LIMIT ?2",
+                params![before.ms(), i64::try_from(limit).unwrap_or(i64::MAX)],
+            )
+        })
+        .await
+    }
+
+    async fn mark_sent(&self, rewards: &[(String, String)]) -> StoreResult<()> {
+        let ids: Vec<String> = rewards.iter().map(|(_, id)| id.clone()).collect();
+        self.run(move |conn| {
+            let tx = conn.transaction().map_err(failed)?;
+            {
+                let mut delete = tx
+                    .prepare_cached("DELETE FROM outbox WHERE reward_id = ?1")
+                    .map_err(failed)?;
+                for id in &ids {
+                    delete.execute(params![id]).map_err(failed)?;
+                }
+            }
+            tx.commit().map_err(failed)
+        })
+        .await
+    }
+
+    async fn add_captcha(&self, captcha: &Captcha) -> StoreResult<()> {
+        let captcha = captcha.clone();
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO captchas (id, answer, expires_at) VALUES (?1, ?2, ?3)",
+                params![captcha.id, captcha.answer, captcha.expires_at.ms()],
+            )
+            .map_err(failed)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn take_captcha(&self, id: &str) -> StoreResult<Option<Captcha>> {
+        let id = id.to_string();
+        self.run(move |conn| {
+            conn.query_row(
+                "DELETE FROM captchas WHERE id = ?1 RETURNING id, answer, expires_at",
+                params![id],
+                |row| {
+                    Ok(Captcha {
+                        id: row.get(0)?,
+                        answer: row.get(1)?,
+                        expires_at: Timestamp(row.get(2)?),
+                    })
+                },
+            )
+            .optional()
+            .map_err(failed)
+        })
+        .await
+    }
+
+    async fn purge_captchas(&self, now: Timestamp) -> StoreResult<u64> {
+        self.run(move |conn| {
+            let purged = conn
+                .execute(
+                    "DELETE FROM captchas WHERE expires_at < ?1",
+                    params![now.ms()],
+                )
+                .map_err(failed)?;
+            Ok(purged as u64)
         })
         .await
     }

@@ -8,9 +8,12 @@
 //! | campaign | `CAMPAIGN#<id>` | `#CAMPAIGN` | - |
 //! | role | `CAMPAIGN#<id>` | `USER#<address>` | by_user: `USER#<address>` / `ROLE#<campaign>` |
 //! | key | `CAMPAIGN#<id>` | `KEY#<key id>` | - |
-//! | reward | `CAMPAIGN#<id>` | `REWARD#<reward id>` | by_id; once assigned by_user and by_key |
+//! | reward | `CAMPAIGN#<id>` | `REWARD#<reward id>` | by_id; in stock by_stock; once assigned by_user, by_key, and by_outbox until queued |
+//! | claims of a key by a user | `CAMPAIGN#<id>` | `HELD#<key id>#<address>` | - |
+//! | captcha | `CAPTCHA#<id>` | `#CAPTCHA` | - (TTL) |
 //! | transaction | `CAMPAIGN#<id>` | `TX#<created>#<id>` | - |
 
+mod claims;
 mod setup;
 
 use std::collections::HashMap;
@@ -31,8 +34,9 @@ use serde::de::DeserializeOwned;
 
 pub use setup::create_table;
 
-use super::{Conflict, Page, Paged, RewardsStore, WriteError};
+use super::{ClaimRequest, Claimed, Conflict, Page, Paged, RewardsStore, WriteError};
 use crate::domain::campaign::Campaign;
+use crate::domain::captcha::Captcha;
 use crate::domain::key::CampaignKey;
 use crate::domain::reward::{
     CollectionTransaction, Reward, RewardStatus, SupplyCount, SupplyRemoval,
@@ -45,6 +49,10 @@ use crate::domain::user::CampaignUser;
 pub const BY_USER: (&str, &str, &str) = ("by_user", "user_pk", "user_sk");
 pub const BY_KEY: (&str, &str, &str) = ("by_key", "key_pk", "key_sk");
 pub const BY_ID: (&str, &str, &str) = ("by_id", "id_pk", "id_sk");
+/// Unassigned rows by campaign, in claim order (priority, then age).
+pub const BY_STOCK: (&str, &str, &str) = ("by_stock", "stock_pk", "stock_sk");
+/// Assigned rewards whose queue message may not be sent yet.
+pub const BY_OUTBOX: (&str, &str, &str) = ("by_outbox", "outbox_pk", "outbox_sk");
 /// Items with this attribute (epoch seconds) vanish after it (captchas, Step 6).
 pub const TTL_ATTRIBUTE: &str = "expires_at";
 
@@ -220,6 +228,11 @@ impl DynamoRewards {
         item.insert(SK.into(), s(format!("REWARD#{}", reward.id)));
         item.insert(BY_ID.1.into(), s(format!("REWARD#{}", reward.id)));
         item.insert(BY_ID.2.into(), s("REWARD"));
+        if reward.status == RewardStatus::Unassigned {
+            let (pk, sk) = claims::stock_key(reward);
+            item.insert(BY_STOCK.1.into(), s(pk));
+            item.insert(BY_STOCK.2.into(), s(sk));
+        }
         if let (Some(user), Some(at)) = (&reward.user, reward.assigned_at) {
             item.insert(BY_USER.1.into(), s(format!("USER#{user}")));
             item.insert(
@@ -805,6 +818,35 @@ impl RewardsStore for DynamoRewards {
             .collect::<StoreResult<Vec<_>>>()?;
         rewards.retain(|r| status.is_none_or(|s| r.status == s));
         Ok(page.of(rewards))
+    }
+
+    async fn held(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<Vec<Reward>> {
+        self.held_rewards(campaign_id, key_id, user).await
+    }
+
+    async fn claim(&self, request: &ClaimRequest) -> StoreResult<Claimed> {
+        self.claim_stock(request).await
+    }
+
+    async fn unsent(&self, before: Timestamp, limit: usize) -> StoreResult<Vec<Reward>> {
+        self.outbox(before, limit).await
+    }
+
+    async fn mark_sent(&self, rewards: &[(String, String)]) -> StoreResult<()> {
+        self.drop_outbox(rewards).await
+    }
+
+    async fn add_captcha(&self, captcha: &Captcha) -> StoreResult<()> {
+        self.put_captcha(captcha).await
+    }
+
+    async fn take_captcha(&self, id: &str) -> StoreResult<Option<Captcha>> {
+        self.delete_captcha(id).await
+    }
+
+    /// DynamoDB's TTL purges them.
+    async fn purge_captchas(&self, _now: Timestamp) -> StoreResult<u64> {
+        Ok(0)
     }
 
     async fn transactions(

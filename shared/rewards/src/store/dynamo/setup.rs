@@ -11,7 +11,7 @@ use platform::dynamo::{
 };
 use platform::store::{StoreError, StoreResult};
 
-use super::{BY_ID, BY_KEY, BY_USER, TTL_ATTRIBUTE};
+use super::{BY_ID, BY_KEY, BY_OUTBOX, BY_STOCK, BY_USER, TTL_ATTRIBUTE};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -46,7 +46,7 @@ pub async fn create_table(client: &Client, table: &str) -> StoreResult<bool> {
         .attribute_definitions(string_attribute(SK)?)
         .key_schema(key_element(PK, KeyType::Hash)?)
         .key_schema(key_element(SK, KeyType::Range)?);
-    for gsi in [BY_USER, BY_KEY, BY_ID] {
+    for gsi in [BY_USER, BY_KEY, BY_ID, BY_STOCK, BY_OUTBOX] {
         request = request
             .attribute_definitions(string_attribute(gsi.1)?)
             .attribute_definitions(string_attribute(gsi.2)?)

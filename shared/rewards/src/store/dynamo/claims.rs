@@ -1,0 +1,390 @@
+//! Claims, the outbox and captchas on DynamoDB. A claim never reads then
+//! writes blindly: it finds candidate stock rows through the sparse
+//! `by_stock` index, then one `TransactWriteItems` takes a row only if it is
+//! still unassigned, and bumps the (key, user) counter only while it is
+//! under the key's limit; the row itself carries its outbox entry (the
+//! sparse `by_outbox` index), so the message cannot be lost between the
+//! claim and the queue. See `docs/claims.md`.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use futures::{StreamExt, TryStreamExt, stream};
+use platform::dynamo::{Item, PK, SK, condition_failed, s, unavailable};
+use platform::store::{StoreError, StoreResult};
+use rand::Rng;
+
+use super::{BY_OUTBOX, BY_STOCK, BY_USER, DynamoRewards, built, campaign_pk, cancelled, sortable};
+use crate::domain::captcha::Captcha;
+use crate::domain::reward::{Reward, RewardStatus};
+use crate::domain::time::Timestamp;
+use crate::store::{CLAIM_ATTEMPTS, ClaimRequest, Claimed};
+
+/// Outbox entries spread over this many index partitions, so that claims
+/// never all write one partition of the index.
+pub const OUTBOX_SHARDS: u32 = 8;
+/// Candidates one claim reads: enough that concurrent claims can pick
+/// different rows after losing a race.
+const CANDIDATES: i32 = 25;
+/// Most stock rows a claim's filter may skip before it answers "no stock".
+const MAX_SCANNED: usize = 2_000;
+/// Attempts of a claim under contention (each re-reads its candidates).
+const DYNAMO_CLAIM_ATTEMPTS: usize = CLAIM_ATTEMPTS * 3;
+
+/// `priority` as a string that sorts as the number does (i64 shifted to u64).
+pub fn sortable_priority(priority: i64) -> String {
+    format!(
+        "{:020}",
+        (i128::from(priority) - i128::from(i64::MIN)) as u64
+    )
+}
+
+pub fn stock_key(reward: &Reward) -> (String, String) {
+    (
+        format!("STOCK#{}", reward.campaign_id),
+        format!(
+            "{}#{}#{}",
+            sortable_priority(reward.priority),
+            sortable(reward.created_at),
+            reward.id
+        ),
+    )
+}
+
+fn outbox_key(reward: &Reward, at: Timestamp) -> (String, String) {
+    let shard = reward
+        .id
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % OUTBOX_SHARDS;
+    (
+        format!("OUTBOX#{shard}"),
+        format!("{}#{}", sortable(at), reward.id),
+    )
+}
+
+fn held_key(request: &ClaimRequest) -> (String, String) {
+    (
+        campaign_pk(&request.campaign_id),
+        format!("HELD#{}#{}", request.key_id, request.user),
+    )
+}
+
+fn captcha_key(id: &str) -> (String, String) {
+    (format!("CAPTCHA#{id}"), "#CAPTCHA".into())
+}
+
+impl DynamoRewards {
+    /// Up to `CANDIDATES` unassigned rows the filter matches, in claim order.
+    async fn candidates(&self, request: &ClaimRequest) -> StoreResult<Vec<Item>> {
+        let filter = &request.filter;
+        let mut conditions = Vec::new();
+        let mut values: HashMap<String, AttributeValue> =
+            HashMap::from([(":pk".into(), s(format!("STOCK#{}", request.campaign_id)))]);
+        let mut names = HashMap::from([("#spk".to_string(), BY_STOCK.1.to_string())]);
+        for (name, value) in [
+            ("group", &filter.group),
+            ("target", &filter.target),
+            ("value", &filter.value),
+        ] {
+            if let Some(value) = value {
+                conditions.push(format!("#{name} = :{name}"));
+                names.insert(format!("#{name}"), name.to_string());
+                values.insert(format!(":{name}"), s(value));
+            }
+        }
+        let mut found = Vec::new();
+        let mut scanned = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.name())
+                .index_name(BY_STOCK.0)
+                .key_condition_expression("#spk = :pk")
+                .set_filter_expression((!conditions.is_empty()).then(|| conditions.join(" AND ")))
+                .set_expression_attribute_names(Some(names.clone()))
+                .set_expression_attribute_values(Some(values.clone()))
+                .limit(CANDIDATES.max(100))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            scanned += out.scanned_count as usize;
+            found.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(key)
+                    if !key.is_empty()
+                        && found.len() < CANDIDATES as usize
+                        && scanned < MAX_SCANNED =>
+                {
+                    start = Some(key);
+                }
+                _ => break,
+            }
+        }
+        found.truncate(CANDIDATES as usize);
+        Ok(found)
+    }
+
+    pub(super) async fn claim_stock(&self, request: &ClaimRequest) -> StoreResult<Claimed> {
+        let (held_pk, held_sk) = held_key(request);
+        for attempt in 0..DYNAMO_CLAIM_ATTEMPTS {
+            let candidates = self.candidates(request).await?;
+            if candidates.is_empty() {
+                return Ok(Claimed::NoStock);
+            }
+            // The first claim takes the first row; one that lost a race
+            // picks among the rows of the best priority, so that
+            // concurrent claims stop colliding on one row.
+            let pick = if attempt == 0 {
+                0
+            } else {
+                let best = candidates
+                    .iter()
+                    .take_while(|c| c.get("priority") == candidates[0].get("priority"))
+                    .count();
+                rand::rng().random_range(0..best.max(1))
+            };
+            let mut reward = Self::to_reward(candidates[pick].clone())?;
+            if reward.status != RewardStatus::Unassigned {
+                continue;
+            }
+            reward.status = RewardStatus::Assigned;
+            reward.user = Some(request.user.clone());
+            reward.campaign_key = Some(request.key_id.clone());
+            reward.assigned_at = Some(request.now);
+            reward.updated_at = request.now;
+            let mut item = Self::reward_item(&reward)?;
+            let (outbox_pk, outbox_sk) = outbox_key(&reward, request.now);
+            item.insert(BY_OUTBOX.1.into(), s(outbox_pk));
+            item.insert(BY_OUTBOX.2.into(), s(outbox_sk));
+            let take = TransactWriteItem::builder()
+                .put(built(
+                    Put::builder()
+                        .table_name(self.name())
+                        .set_item(Some(item))
+                        .condition_expression("#status = :unassigned")
+                        .expression_attribute_names("#status", "status")
+                        .expression_attribute_values(
+                            ":unassigned",
+                            s(RewardStatus::Unassigned.as_str()),
+                        )
+                        .build(),
+                )?)
+                .build();
+            let mut count = Update::builder()
+                .table_name(self.name())
+                .key(PK, s(&held_pk))
+                .key(SK, s(&held_sk))
+                .update_expression("ADD #n :one")
+                .expression_attribute_names("#n", "n")
+                .expression_attribute_values(":one", AttributeValue::N("1".into()));
+            if let Some(limit) = request.limit {
+                count = count
+                    .condition_expression("attribute_not_exists(#n) OR #n < :limit")
+                    .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()));
+            }
+            let count = TransactWriteItem::builder()
+                .update(built(count.build())?)
+                .build();
+            match self
+                .client()
+                .transact_write_items()
+                .transact_items(take)
+                .transact_items(count)
+                .send()
+                .await
+            {
+                Ok(_) => return Ok(Claimed::Assigned(Box::new(reward))),
+                Err(err) => {
+                    let reasons = cancelled(err)?;
+                    if reasons
+                        .get(1)
+                        .is_some_and(|r| r.as_deref() == Some("ConditionalCheckFailed"))
+                    {
+                        return Ok(Claimed::AtLimit);
+                    }
+                    // The row was taken (ConditionalCheckFailed) or another
+                    // transaction held it (TransactionConflict): again.
+                    let pause = rand::rng().random_range(0..(5u64 << attempt.min(4)));
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+            }
+        }
+        Err(StoreError::Unavailable(format!(
+            "claim gave up after {DYNAMO_CLAIM_ATTEMPTS} attempts under contention"
+        )))
+    }
+
+    pub(super) async fn held_rewards(
+        &self,
+        campaign_id: &str,
+        key_id: &str,
+        user: &str,
+    ) -> StoreResult<Vec<Reward>> {
+        let items = self
+            .table
+            .query(
+                platform::dynamo::Query::index_prefixed(
+                    BY_USER.0,
+                    (BY_USER.1, BY_USER.2),
+                    format!("USER#{user}"),
+                    "REWARD#",
+                )
+                .newest_first(),
+            )
+            .await?;
+        let mut rewards = items
+            .into_iter()
+            .map(Self::to_reward)
+            .collect::<StoreResult<Vec<_>>>()?;
+        rewards
+            .retain(|r| r.campaign_id == campaign_id && r.campaign_key.as_deref() == Some(key_id));
+        Ok(rewards)
+    }
+
+    pub(super) async fn outbox(&self, before: Timestamp, limit: usize) -> StoreResult<Vec<Reward>> {
+        let shards = stream::iter(0..OUTBOX_SHARDS)
+            .map(|shard| async move {
+                let out = self
+                    .client()
+                    .query()
+                    .table_name(self.name())
+                    .index_name(BY_OUTBOX.0)
+                    .key_condition_expression("#opk = :pk AND #osk < :before")
+                    .expression_attribute_names("#opk", BY_OUTBOX.1)
+                    .expression_attribute_names("#osk", BY_OUTBOX.2)
+                    .expression_attribute_values(":pk", s(format!("OUTBOX#{shard}")))
+                    .expression_attribute_values(":before", s(sortable(before)))
+                    .limit(i32::try_from(limit).unwrap_or(i32::MAX).max(1))
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                out.items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|item| {
+                        let at = item
+                            .get(BY_OUTBOX.2)
+                            .and_then(|v| v.as_s().ok())
+                            .cloned()
+                            .unwrap_or_default();
+                        Ok((at, Self::to_reward(item)?))
+                    })
+                    .collect::<StoreResult<Vec<_>>>()
+            })
+            .buffer_unordered(OUTBOX_SHARDS as usize)
+            .try_collect::<Vec<_>>()
+            .await?;
+        let mut all: Vec<(String, Reward)> = shards.into_iter().flatten().collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(all.into_iter().take(limit).map(|(_, r)| r).collect())
+    }
+
+    pub(super) async fn drop_outbox(&self, rewards: &[(String, String)]) -> StoreResult<()> {
+        stream::iter(rewards.to_vec())
+            .map(|(campaign_id, id)| async move {
+                let result = self
+                    .client()
+                    .update_item()
+                    .table_name(self.name())
+                    .key(PK, s(campaign_pk(&campaign_id)))
+                    .key(SK, s(format!("REWARD#{id}")))
+                    .update_expression("REMOVE #opk, #osk")
+                    .condition_expression("attribute_exists(pk)")
+                    .expression_attribute_names("#opk", BY_OUTBOX.1)
+                    .expression_attribute_names("#osk", BY_OUTBOX.2)
+                    .send()
+                    .await;
+                match result {
+                    Ok(_) => Ok(()),
+                    Err(err) if condition_failed(&err) => Ok(()),
+                    Err(err) => Err(unavailable(err)),
+                }
+            })
+            .buffer_unordered(8)
+            .try_collect::<Vec<()>>()
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn put_captcha(&self, captcha: &Captcha) -> StoreResult<()> {
+        let (pk, sk) = captcha_key(&captcha.id);
+        self.client()
+            .put_item()
+            .table_name(self.name())
+            .item(PK, s(pk))
+            .item(SK, s(sk))
+            .item("answer", s(&captcha.answer))
+            .item(
+                "expires_ms",
+                AttributeValue::N(captcha.expires_at.ms().to_string()),
+            )
+            // TTL (seconds) purges it a little after it expires.
+            .item(
+                super::TTL_ATTRIBUTE,
+                AttributeValue::N((captcha.expires_at.ms() / 1000 + 1).to_string()),
+            )
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    pub(super) async fn delete_captcha(&self, id: &str) -> StoreResult<Option<Captcha>> {
+        let (pk, sk) = captcha_key(id);
+        let out = self
+            .client()
+            .delete_item()
+            .table_name(self.name())
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e: SdkError<_, _>| unavailable(e))?;
+        let Some(old) = out.attributes.filter(|a| !a.is_empty()) else {
+            return Ok(None);
+        };
+        let answer = old.get("answer").and_then(|v| v.as_s().ok()).cloned();
+        let expires = old
+            .get("expires_ms")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok());
+        match (answer, expires) {
+            (Some(answer), Some(expires)) => Ok(Some(Captcha {
+                id: id.to_string(),
+                answer,
+                expires_at: Timestamp(expires),
+            })),
+            _ => Err(StoreError::Corrupt(format!(
+                "captcha {id} without its answer"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities_sort_as_numbers() {
+        let mut values = [i64::MIN, -5, -1, 0, 1, 7, 100, i64::MAX];
+        let mut texts: Vec<String> = values.iter().map(|p| sortable_priority(*p)).collect();
+        texts.sort();
+        values.sort();
+        assert_eq!(
+            texts,
+            values
+                .iter()
+                .map(|p| sortable_priority(*p))
+                .collect::<Vec<_>>()
+        );
+        assert!(sortable_priority(-1) < sortable_priority(0));
+    }
+}
