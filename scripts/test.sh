@@ -106,7 +106,7 @@ step "cargo lambda watch: one request per function through the emulated Runtime 
 # function without a store stops at init, it never generates data. The Rewards
 # functions run as deployed: the Rewards table, a Secrets Manager secret and a
 # KMS key, all on moto.
-read -r REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARDS_QUEUE_URL <<< "$(.tools/moto/bin/python - "$LAND_TEST_AWS_ENDPOINT" <<'PY'
+read -r REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARD_QUEUE_URL <<< "$(.tools/moto/bin/python - "$LAND_TEST_AWS_ENDPOINT" <<'PY'
 import secrets, sys, boto3
 aws = dict(endpoint_url=sys.argv[1], region_name="us-east-1")
 secret = boto3.client("secretsmanager", **aws).create_secret(Name="rewards-watch", SecretString=secrets.token_hex(32))
@@ -118,7 +118,7 @@ PY
 WATCH_PORT="$(free_port)"
 (
   export PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" LAND_DATA_FILE="$WORK/land.jsonl" RUST_LOG=warn
-  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" REWARDS_TABLE=rewards REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARDS_QUEUE_URL
+  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" REWARDS_TABLE=rewards REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARD_QUEUE_URL
   exec cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT"
 ) > "$WORK/watch.log" 2>&1 &
 PIDS+=($!)

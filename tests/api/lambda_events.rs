@@ -82,8 +82,9 @@ async fn every_event_file_is_answered_by_its_function_as_the_server_answers() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_str().unwrap().to_string();
         let family = name.split('-').next().unwrap().to_string();
-        // Signed Rewards events: `signed_rewards_events_reach_their_functions`.
-        if matches!(family.as_str(), "campaigns" | "rewards") {
+        // Rewards events: `signed_rewards_events_reach_their_functions` and
+        // `claim_and_captcha_events_reach_their_functions`.
+        if matches!(family.as_str(), "campaigns" | "rewards" | "captcha") {
             continue;
         }
         let event = std::fs::read_to_string(&path).unwrap();
@@ -215,6 +216,7 @@ async fn rewards_function(family: &str) -> Router {
     let routes = match family {
         "campaigns" => rewards::campaigns::router(state),
         "rewards" => rewards::rewards::router(state),
+        "captcha" => rewards::captcha::router(state),
         other => panic!("no function {other}"),
     };
     rewards::app::lambda_router(routes, &rewards::app::cors(None))
@@ -262,4 +264,79 @@ async fn signed_rewards_events_reach_their_functions() {
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 404);
+}
+
+/// The claim event as a scene sends it (unsigned, `?campaign_id=`, a stray
+/// `catalyst`), with the secret of a key this test made: a reward, and its
+/// message on the function's queue. The captcha event draws a captcha.
+#[tokio::test]
+async fn claim_and_captcha_events_reach_their_functions() {
+    use crate::rewards::{add_supply, new_campaign};
+    let state = crate::common::rewards_state(Arc::new(FixedClock(NOW))).await;
+    let campaigns = rewards::app::lambda_router(
+        rewards::campaigns::router(state.clone()),
+        &rewards::app::cors(None),
+    );
+    let owner = platform::signed_fetch::Wallet::random();
+    let campaign = new_campaign(&campaigns, &owner).await;
+    add_supply(
+        &campaigns,
+        &owner,
+        &campaign,
+        serde_json::json!({"target": crate::rewards::COLLECTION, "value": "1", "token": "Hat", "quantity": 1}),
+    )
+    .await;
+    let keys = crate::rewards::call(
+        &campaigns,
+        &owner,
+        "GET",
+        &format!("/api/campaigns/{campaign}/keys"),
+        None,
+    )
+    .await;
+    let secret = keys.data()[0]["campaign_key"].as_str().unwrap().to_string();
+
+    let mut event: Value =
+        serde_json::from_str(include_str!("../../events/rewards-claim.json")).unwrap();
+    let mut body: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
+    body["campaign_key"] = secret.into();
+    event["body"] = body.to_string().into();
+    let request = from_str(&event.to_string()).expect("a valid API Gateway v2 event");
+    let rewards_router = rewards::app::lambda_router(
+        rewards::rewards::router(state.clone()),
+        &rewards::app::cors(None),
+    );
+    let response = rewards_router.oneshot(request).await.unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let answer: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let reward = &answer["data"][0];
+    assert_eq!(reward["user"], body["beneficiary"]);
+    let queued = state
+        .outbox
+        .queue()
+        .receive(10, std::time::Duration::from_millis(100))
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(
+        &queued[0].as_ref().unwrap().message.reward_id,
+        reward["id"].as_str().unwrap()
+    );
+
+    let request = from_str(include_str!("../../events/captcha.json")).expect("a valid event");
+    let response = rewards_function("captcha")
+        .await
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let answer: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert!(
+        answer["data"]["image"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,")
+    );
 }

@@ -34,7 +34,7 @@ pub struct Config {
     pub wallet_key_id: Option<String>,
     /// `REWARDS_CORS_ORIGINS`: extra origins CORS allows (comma-separated).
     pub cors_origins: Option<String>,
-    /// `REWARDS_QUEUE_URL`: the SQS reward queue. Unset locally: the
+    /// `REWARD_QUEUE_URL`: the SQS reward queue. Unset locally: the
     /// in-process queue.
     pub queue_url: Option<String>,
     /// `REWARDS_CATALYSTS`: the allowed catalyst origins (comma-separated);
@@ -90,7 +90,7 @@ impl Config {
             secret_id: set("REWARDS_SECRET_ID"),
             wallet_key_id: set("REWARDS_WALLET_KEY_ID"),
             cors_origins: set("REWARDS_CORS_ORIGINS"),
-            queue_url: set("REWARDS_QUEUE_URL"),
+            queue_url: set("REWARD_QUEUE_URL"),
             catalysts: set("REWARDS_CATALYSTS"),
         }
     }
@@ -128,7 +128,7 @@ impl Config {
         ))
     }
 
-    /// The reward queue: SQS at `REWARDS_QUEUE_URL`; else the in-process
+    /// The reward queue: SQS at `REWARD_QUEUE_URL`; else the in-process
     /// queue locally, or, in a function, none (claims keep their messages
     /// in the outbox and say why).
     fn queue(&self, aws: Option<&aws_config::SdkConfig>, local: bool) -> Arc<dyn RewardQueue> {

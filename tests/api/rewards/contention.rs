@@ -19,7 +19,7 @@ const CLAIMS: usize = 2_000;
 const BENEFICIARIES: usize = 300;
 const STOCK: u32 = 500;
 const LIMIT: u64 = 3;
-const IN_FLIGHT: usize = 128;
+const IN_FLIGHT: usize = 64;
 
 /// One claim answer: its status and the ids of its rewards.
 type Outcome = (u16, Vec<(String, String)>);
@@ -160,7 +160,7 @@ fn start(dir: &std::path::Path, port: u16, queue_url: &str) -> Child {
             "REWARDS_SECRET",
             "0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e",
         )
-        .env("REWARDS_QUEUE_URL", queue_url)
+        .env("REWARD_QUEUE_URL", queue_url)
         .env("AWS_ENDPOINT_URL", crate::common::aws::endpoint())
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")

@@ -116,7 +116,12 @@ pub fn png(answer: &str) -> Vec<u8> {
         let size = rng.random_range(1..3);
         let shade = rng.random_range(60..230);
         if let Some(rect) = Rect::from_xywh(x as f32, y as f32, size as f32, size as f32) {
-            let mut speckle = paint(Color::from_rgba8(shade, rng.random_range(60..230), shade, 255));
+            let mut speckle = paint(Color::from_rgba8(
+                shade,
+                rng.random_range(60..230),
+                shade,
+                255,
+            ));
             speckle.anti_alias = false;
             pixmap.fill_rect(rect, &speckle, Transform::identity(), None);
         }

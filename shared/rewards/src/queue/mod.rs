@@ -73,7 +73,7 @@ pub trait RewardQueue: Send + Sync {
     async fn delete(&self, receipt: &str) -> Result<(), QueueError>;
 }
 
-/// The queue of a function deployed without `REWARDS_QUEUE_URL`: every send
+/// The queue of a function deployed without `REWARD_QUEUE_URL`: every send
 /// fails, so claims keep their messages in the outbox (nothing is lost)
 /// and the logs say why.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +83,7 @@ pub struct NoQueue;
 impl RewardQueue for NoQueue {
     async fn send(&self, _message: &RewardMessage) -> Result<String, QueueError> {
         Err(QueueError::Unavailable(
-            "REWARDS_QUEUE_URL is not set".into(),
+            "REWARD_QUEUE_URL is not set".into(),
         ))
     }
     async fn receive(&self, _max: usize, _wait: Duration) -> Result<Vec<Received>, QueueError> {

@@ -83,18 +83,8 @@ async fn run_checks_and_claim(
         .ok_or(ClaimError::KeyInvalid)
         .map_err(refused)?;
     let (campaign_id, key_id) = (campaign_id.to_string(), key_id.to_string());
-    let (key, campaign) = futures::try_join!(
-        s.store.key(&campaign_id, &key_id),
-        s.store.campaign(&campaign_id)
-    )?;
-    let key = key.ok_or(ClaimError::KeyInvalid).map_err(refused)?;
-    // 3. The key's state, 4. the campaign's.
-    check_key(&key, now).map_err(refused)?;
-    let campaign = campaign
-        .ok_or(ClaimError::CampaignInvalid)
-        .map_err(refused)?;
-    check_campaign(&campaign, now).map_err(refused)?;
-    // 5. The signature.
+    // The signer and the beneficiary are judged in their turn (steps 5 and
+    // 6); known now, the beneficiary's count is read with the key.
     let signer = match signed {
         Ok(signer) => Some(signer.address),
         Err(AuthError::Required(_)) => None,
@@ -103,11 +93,25 @@ async fn run_checks_and_claim(
             None
         }
     };
+    let user = beneficiary(claim.beneficiary.as_ref(), signer.as_deref());
+    let context = s
+        .store
+        .claim_context(&campaign_id, &key_id, user.as_deref().ok())
+        .await?;
+    let (key, campaign) = (context.key, context.campaign);
+    let key = key.ok_or(ClaimError::KeyInvalid).map_err(refused)?;
+    // 3. The key's state, 4. the campaign's.
+    check_key(&key, now).map_err(refused)?;
+    let campaign = campaign
+        .ok_or(ClaimError::CampaignInvalid)
+        .map_err(refused)?;
+    check_campaign(&campaign, now).map_err(refused)?;
+    // 5. The signature.
     if key.requires_authentication && signer.is_none() {
         return Err(refused(ClaimError::SignRequired));
     }
     // 6. The beneficiary.
-    let user = beneficiary(claim.beneficiary.as_ref(), signer.as_deref()).map_err(refused)?;
+    let user = user.map_err(refused)?;
     // 7. The captcha, consumed by this check, right or wrong.
     if key.requires_captcha {
         let (Some(id), Some(value)) = (&claim.captcha_id, &claim.captcha_value) else {
@@ -137,11 +141,11 @@ async fn run_checks_and_claim(
     // 9. What the key may take.
     let filter = stock_filter(&key, claim.requested).map_err(refused)?;
     // 10. The key's limit per beneficiary.
-    if let Some(limit) = key.assign_limit {
+    if let Some(limit) = key.assign_limit
+        && context.held >= limit
+    {
         let held = s.store.held(&campaign_id, &key_id, &user).await?;
-        if held.len() as u64 >= limit {
-            return Ok(Data(held).into_response());
-        }
+        return Ok(Data(held).into_response());
     }
     // 11. The claim, 12. or no stock.
     let request = ClaimRequest {

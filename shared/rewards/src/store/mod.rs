@@ -94,6 +94,15 @@ pub struct ClaimRequest {
     pub now: Timestamp,
 }
 
+/// What a claim's checks read (`RewardsStore::claim_context`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimContext {
+    pub key: Option<CampaignKey>,
+    pub campaign: Option<Campaign>,
+    /// Rewards of the key the beneficiary holds (0 when none was given).
+    pub held: u64,
+}
+
 /// What a claim did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Claimed {
@@ -193,6 +202,28 @@ pub trait RewardsStore: Send + Sync {
     ) -> StoreResult<Paged<Reward>>;
     /// Rewards of the key held by `user`, newest first.
     async fn held(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<Vec<Reward>>;
+    /// How many rewards of the key `user` holds (a counter, not a list).
+    async fn held_count(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<u64>;
+    /// What a claim's checks read, together: the key, its campaign, and
+    /// (for a known beneficiary) how many rewards of the key it holds.
+    async fn claim_context(
+        &self,
+        campaign_id: &str,
+        key_id: &str,
+        user: Option<&str>,
+    ) -> StoreResult<ClaimContext> {
+        let (key, campaign) =
+            futures::try_join!(self.key(campaign_id, key_id), self.campaign(campaign_id))?;
+        let held = match user {
+            Some(user) => self.held_count(campaign_id, key_id, user).await?,
+            None => 0,
+        };
+        Ok(ClaimContext {
+            key,
+            campaign,
+            held,
+        })
+    }
     /// Takes one stock row for the claim, atomically: the row goes to one
     /// user only, the key's limit per user is never exceeded, and the
     /// reward's queue message is written to the outbox in the same

@@ -762,6 +762,23 @@ impl RewardsStore for SqliteRewards {
         .await
     }
 
+    async fn held_count(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<u64> {
+        let (campaign_id, key_id, user) = (
+            campaign_id.to_string(),
+            key_id.to_string(),
+            user.to_string(),
+        );
+        self.run(move |conn| {
+            let held = scalar(
+                conn,
+                "SELECT COUNT(*) FROM rewards WHERE campaign_key = ?1 AND user = ?2 AND campaign_id = ?3",
+                params![key_id, user, campaign_id],
+            )?;
+            Ok(count(held))
+        })
+        .await
+    }
+
     async fn claim(&self, request: &ClaimRequest) -> StoreResult<Claimed> {
         let request = request.clone();
         self.run(move |conn| {

@@ -9,24 +9,29 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use futures::{StreamExt, TryStreamExt, stream};
 use platform::dynamo::{Item, PK, SK, condition_failed, s, unavailable};
 use platform::store::{StoreError, StoreResult};
 use rand::Rng;
 
-use super::{BY_OUTBOX, BY_STOCK, BY_USER, DynamoRewards, built, campaign_pk, cancelled, sortable};
+use super::{
+    BY_KEY, BY_OUTBOX, BY_STOCK, BY_USER, DynamoRewards, built, campaign_pk, cancelled, sortable,
+    to_av,
+};
 use crate::domain::captcha::Captcha;
 use crate::domain::reward::{Reward, RewardStatus};
 use crate::domain::time::Timestamp;
-use crate::store::{CLAIM_ATTEMPTS, ClaimRequest, Claimed};
+use crate::store::{CLAIM_ATTEMPTS, ClaimContext, ClaimRequest, Claimed};
 
 /// Outbox entries spread over this many index partitions, so that claims
 /// never all write one partition of the index.
 pub const OUTBOX_SHARDS: u32 = 8;
-/// Candidates one claim reads: enough that concurrent claims can pick
-/// different rows after losing a race.
-const CANDIDATES: i32 = 25;
+/// Candidates a claim reads first: the row it takes and a few behind it.
+const FIRST_CANDIDATES: i32 = 10;
+/// Candidates a claim that lost a race reads: enough that concurrent claims
+/// pick different rows.
+const CANDIDATES: i32 = 50;
 /// Most stock rows a claim's filter may skip before it answers "no stock".
 const MAX_SCANNED: usize = 2_000;
 /// Attempts of a claim under contention (each re-reads its candidates).
@@ -52,23 +57,23 @@ pub fn stock_key(reward: &Reward) -> (String, String) {
     )
 }
 
-fn outbox_key(reward: &Reward, at: Timestamp) -> (String, String) {
-    let shard = reward
-        .id
+fn outbox_key(id: &str, at: Timestamp) -> (String, String) {
+    let shard = id
         .bytes()
         .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
         % OUTBOX_SHARDS;
-    (
-        format!("OUTBOX#{shard}"),
-        format!("{}#{}", sortable(at), reward.id),
-    )
+    (format!("OUTBOX#{shard}"), format!("{}#{id}", sortable(at)))
 }
 
-fn held_key(request: &ClaimRequest) -> (String, String) {
-    (
-        campaign_pk(&request.campaign_id),
-        format!("HELD#{}#{}", request.key_id, request.user),
-    )
+fn held_key(campaign_id: &str, key_id: &str, user: &str) -> (String, String) {
+    (campaign_pk(campaign_id), format!("HELD#{key_id}#{user}"))
+}
+
+fn counter(item: &Item) -> u64 {
+    item.get("n")
+        .and_then(|n| n.as_n().ok())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn captcha_key(id: &str) -> (String, String) {
@@ -76,13 +81,17 @@ fn captcha_key(id: &str) -> (String, String) {
 }
 
 impl DynamoRewards {
-    /// Up to `CANDIDATES` unassigned rows the filter matches, in claim order.
-    async fn candidates(&self, request: &ClaimRequest) -> StoreResult<Vec<Item>> {
+    /// Up to `wanted` unassigned rows the filter matches, in claim order.
+    async fn candidates(&self, request: &ClaimRequest, wanted: i32) -> StoreResult<Vec<Item>> {
         let filter = &request.filter;
         let mut conditions = Vec::new();
         let mut values: HashMap<String, AttributeValue> =
             HashMap::from([(":pk".into(), s(format!("STOCK#{}", request.campaign_id)))]);
-        let mut names = HashMap::from([("#spk".to_string(), BY_STOCK.1.to_string())]);
+        let mut names = HashMap::from([
+            ("#spk".to_string(), BY_STOCK.1.to_string()),
+            ("#sk".to_string(), SK.to_string()),
+            ("#priority".to_string(), "priority".to_string()),
+        ]);
         for (name, value) in [
             ("group", &filter.group),
             ("target", &filter.target),
@@ -104,10 +113,12 @@ impl DynamoRewards {
                 .table_name(self.name())
                 .index_name(BY_STOCK.0)
                 .key_condition_expression("#spk = :pk")
+                // What the claim needs of a candidate: its row and its priority.
+                .projection_expression("#sk, #priority")
                 .set_filter_expression((!conditions.is_empty()).then(|| conditions.join(" AND ")))
                 .set_expression_attribute_names(Some(names.clone()))
                 .set_expression_attribute_values(Some(values.clone()))
-                .limit(CANDIDATES.max(100))
+                .limit(wanted)
                 .set_exclusive_start_key(start)
                 .send()
                 .await
@@ -117,7 +128,7 @@ impl DynamoRewards {
             match out.last_evaluated_key {
                 Some(key)
                     if !key.is_empty()
-                        && found.len() < CANDIDATES as usize
+                        && found.len() < wanted as usize
                         && scanned < MAX_SCANNED =>
                 {
                     start = Some(key);
@@ -125,14 +136,19 @@ impl DynamoRewards {
                 _ => break,
             }
         }
-        found.truncate(CANDIDATES as usize);
+        found.truncate(wanted as usize);
         Ok(found)
     }
 
     pub(super) async fn claim_stock(&self, request: &ClaimRequest) -> StoreResult<Claimed> {
-        let (held_pk, held_sk) = held_key(request);
+        let (held_pk, held_sk) = held_key(&request.campaign_id, &request.key_id, &request.user);
         for attempt in 0..DYNAMO_CLAIM_ATTEMPTS {
-            let candidates = self.candidates(request).await?;
+            let wanted = if attempt == 0 {
+                FIRST_CANDIDATES
+            } else {
+                CANDIDATES
+            };
+            let candidates = self.candidates(request, wanted).await?;
             if candidates.is_empty() {
                 return Ok(Claimed::NoStock);
             }
@@ -148,30 +164,59 @@ impl DynamoRewards {
                     .count();
                 rand::rng().random_range(0..best.max(1))
             };
-            let mut reward = Self::to_reward(candidates[pick].clone())?;
-            if reward.status != RewardStatus::Unassigned {
-                continue;
-            }
-            reward.status = RewardStatus::Assigned;
-            reward.user = Some(request.user.clone());
-            reward.campaign_key = Some(request.key_id.clone());
-            reward.assigned_at = Some(request.now);
-            reward.updated_at = request.now;
-            let mut item = Self::reward_item(&reward)?;
-            let (outbox_pk, outbox_sk) = outbox_key(&reward, request.now);
-            item.insert(BY_OUTBOX.1.into(), s(outbox_pk));
-            item.insert(BY_OUTBOX.2.into(), s(outbox_sk));
+            let candidate = &candidates[pick];
+            let Some(id) = candidate
+                .get(SK)
+                .and_then(|v| v.as_s().ok())
+                .and_then(|sk| sk.strip_prefix("REWARD#"))
+                .map(str::to_string)
+            else {
+                return Err(StoreError::Corrupt(
+                    "a stock row without its sort key".into(),
+                ));
+            };
+            let at = sortable(request.now);
+            let (outbox_pk, outbox_sk) = outbox_key(&id, request.now);
+            // The index holds a few attributes only (INCLUDE projection):
+            // the row is updated in place, then read back whole.
             let take = TransactWriteItem::builder()
-                .put(built(
-                    Put::builder()
+                .update(built(
+                    Update::builder()
                         .table_name(self.name())
-                        .set_item(Some(item))
+                        .key(PK, s(campaign_pk(&request.campaign_id)))
+                        .key(SK, s(format!("REWARD#{id}")))
+                        .update_expression(
+                            "SET #status = :assigned, #user = :user, campaign_key = :key, \
+                             assigned_at = :at, updated_at = :at, #upk = :upk, #usk = :rsk, \
+                             #kpk = :kpk, #ksk = :rsk, #opk = :opk, #osk = :osk REMOVE #spk, #ssk",
+                        )
                         .condition_expression("#status = :unassigned")
                         .expression_attribute_names("#status", "status")
+                        .expression_attribute_names("#user", "user")
+                        .expression_attribute_names("#upk", BY_USER.1)
+                        .expression_attribute_names("#usk", BY_USER.2)
+                        .expression_attribute_names("#kpk", BY_KEY.1)
+                        .expression_attribute_names("#ksk", BY_KEY.2)
+                        .expression_attribute_names("#opk", BY_OUTBOX.1)
+                        .expression_attribute_names("#osk", BY_OUTBOX.2)
+                        .expression_attribute_names("#spk", BY_STOCK.1)
+                        .expression_attribute_names("#ssk", BY_STOCK.2)
+                        .expression_attribute_values(
+                            ":assigned",
+                            s(RewardStatus::Assigned.as_str()),
+                        )
                         .expression_attribute_values(
                             ":unassigned",
                             s(RewardStatus::Unassigned.as_str()),
                         )
+                        .expression_attribute_values(":user", s(&request.user))
+                        .expression_attribute_values(":key", s(&request.key_id))
+                        .expression_attribute_values(":at", to_av(&request.now)?)
+                        .expression_attribute_values(":upk", s(format!("USER#{}", request.user)))
+                        .expression_attribute_values(":kpk", s(format!("KEY#{}", request.key_id)))
+                        .expression_attribute_values(":rsk", s(format!("REWARD#{at}#{id}")))
+                        .expression_attribute_values(":opk", s(outbox_pk))
+                        .expression_attribute_values(":osk", s(outbox_sk))
                         .build(),
                 )?)
                 .build();
@@ -198,7 +243,16 @@ impl DynamoRewards {
                 .send()
                 .await
             {
-                Ok(_) => return Ok(Claimed::Assigned(Box::new(reward))),
+                Ok(_) => {
+                    let item = self
+                        .table
+                        .get((campaign_pk(&request.campaign_id), format!("REWARD#{id}")))
+                        .await?
+                        .ok_or_else(|| {
+                            StoreError::Corrupt(format!("reward {id} vanished after its claim"))
+                        })?;
+                    return Ok(Claimed::Assigned(Box::new(Self::to_reward(item)?)));
+                }
                 Err(err) => {
                     let reasons = cancelled(err)?;
                     if reasons
@@ -217,6 +271,56 @@ impl DynamoRewards {
         Err(StoreError::Unavailable(format!(
             "claim gave up after {DYNAMO_CLAIM_ATTEMPTS} attempts under contention"
         )))
+    }
+
+    pub(super) async fn claim_reads(
+        &self,
+        campaign_id: &str,
+        key_id: &str,
+        user: Option<&str>,
+    ) -> StoreResult<ClaimContext> {
+        let key_sk = format!("KEY#{key_id}");
+        let held_sk = user.map(|user| held_key(campaign_id, key_id, user).1);
+        let mut wanted = vec![
+            (campaign_pk(campaign_id), key_sk.clone()),
+            (campaign_pk(campaign_id), super::CAMPAIGN_SK.to_string()),
+        ];
+        wanted.extend(
+            held_sk
+                .iter()
+                .map(|sk| (campaign_pk(campaign_id), sk.clone())),
+        );
+        let mut context = ClaimContext {
+            key: None,
+            campaign: None,
+            held: 0,
+        };
+        for item in self.table.batch_get(wanted).await? {
+            let sk = item
+                .get(SK)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
+            if sk == key_sk {
+                context.key = Some(super::from_av(&item, "body")?);
+            } else if sk == super::CAMPAIGN_SK {
+                context.campaign = Some(super::from_av(&item, "body")?);
+            } else if Some(&sk) == held_sk.as_ref() {
+                context.held = counter(&item);
+            }
+        }
+        Ok(context)
+    }
+
+    /// The (key, user) claim counter, read consistently.
+    pub(super) async fn held_counter(
+        &self,
+        campaign_id: &str,
+        key_id: &str,
+        user: &str,
+    ) -> StoreResult<u64> {
+        let item = self.table.get(held_key(campaign_id, key_id, user)).await?;
+        Ok(item.as_ref().map_or(0, counter))
     }
 
     pub(super) async fn held_rewards(

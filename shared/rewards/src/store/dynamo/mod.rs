@@ -34,7 +34,7 @@ use serde::de::DeserializeOwned;
 
 pub use setup::create_table;
 
-use super::{ClaimRequest, Claimed, Conflict, Page, Paged, RewardsStore, WriteError};
+use super::{ClaimContext, ClaimRequest, Claimed, Conflict, Page, Paged, RewardsStore, WriteError};
 use crate::domain::campaign::Campaign;
 use crate::domain::captcha::Captcha;
 use crate::domain::key::CampaignKey;
@@ -51,6 +51,8 @@ pub const BY_KEY: (&str, &str, &str) = ("by_key", "key_pk", "key_sk");
 pub const BY_ID: (&str, &str, &str) = ("by_id", "id_pk", "id_sk");
 /// Unassigned rows by campaign, in claim order (priority, then age).
 pub const BY_STOCK: (&str, &str, &str) = ("by_stock", "stock_pk", "stock_sk");
+/// What the stock index projects beside the keys.
+pub const STOCK_ATTRIBUTES: [&str; 5] = ["status", "group", "target", "value", "priority"];
 /// Assigned rewards whose queue message may not be sent yet.
 pub const BY_OUTBOX: (&str, &str, &str) = ("by_outbox", "outbox_pk", "outbox_sk");
 /// Items with this attribute (epoch seconds) vanish after it (captchas, Step 6).
@@ -822,6 +824,20 @@ impl RewardsStore for DynamoRewards {
 
     async fn held(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<Vec<Reward>> {
         self.held_rewards(campaign_id, key_id, user).await
+    }
+
+    async fn held_count(&self, campaign_id: &str, key_id: &str, user: &str) -> StoreResult<u64> {
+        self.held_counter(campaign_id, key_id, user).await
+    }
+
+    /// One consistent BatchGetItem of the key, the campaign and the counter.
+    async fn claim_context(
+        &self,
+        campaign_id: &str,
+        key_id: &str,
+        user: Option<&str>,
+    ) -> StoreResult<ClaimContext> {
+        self.claim_reads(campaign_id, key_id, user).await
     }
 
     async fn claim(&self, request: &ClaimRequest) -> StoreResult<Claimed> {

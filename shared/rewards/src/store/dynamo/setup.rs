@@ -11,22 +11,30 @@ use platform::dynamo::{
 };
 use platform::store::{StoreError, StoreResult};
 
-use super::{BY_ID, BY_KEY, BY_OUTBOX, BY_STOCK, BY_USER, TTL_ATTRIBUTE};
+use super::{BY_ID, BY_KEY, BY_OUTBOX, BY_STOCK, BY_USER, STOCK_ATTRIBUTES, TTL_ATTRIBUTE};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
 fn index((name, pk, sk): (&str, &str, &str)) -> StoreResult<GlobalSecondaryIndex> {
+    // The stock index holds what a claim filters and orders by, nothing
+    // more: a claim reads 10 to 100 of its items.
+    let projection = if name == BY_STOCK.0 {
+        Projection::builder()
+            .projection_type(ProjectionType::Include)
+            .set_non_key_attributes(Some(STOCK_ATTRIBUTES.map(String::from).to_vec()))
+            .build()
+    } else {
+        Projection::builder()
+            .projection_type(ProjectionType::All)
+            .build()
+    };
     GlobalSecondaryIndex::builder()
         .index_name(name)
         .key_schema(key_element(pk, KeyType::Hash)?)
         .key_schema(key_element(sk, KeyType::Range)?)
-        .projection(
-            Projection::builder()
-                .projection_type(ProjectionType::All)
-                .build(),
-        )
+        .projection(projection)
         .build()
         .map_err(corrupt)
 }
