@@ -21,23 +21,37 @@ https://peer.melonwave.com,https://peer.kyllian.me,https://peer.uadevops.com,htt
 pub const TIMEOUT: Duration = Duration::from_secs(3);
 /// How long a peer list is reused.
 pub const CACHE_FOR: Duration = Duration::from_secs(2);
-/// Peer lists kept at once (one per allowed catalyst in practice).
-const CACHE_ENTRIES: usize = 64;
 /// The most of a peer list read (a busy catalyst lists a few thousand peers).
 const MAX_PEERS_BYTES: usize = 8 << 20;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 struct Peer {
-    #[serde(default)]
     address: String,
-    #[serde(default)]
     parcel: Option<[i64; 2]>,
 }
 
 #[derive(Debug, Deserialize)]
 struct Peers {
     #[serde(default)]
-    peers: Vec<Peer>,
+    peers: Vec<serde_json::Value>,
+}
+
+impl Peer {
+    /// A listed peer, read leniently: one odd entry (no address, a parcel
+    /// that is not two integers) is skipped, not the whole list.
+    fn read(value: &serde_json::Value) -> Option<Self> {
+        let address = value.get("address")?.as_str()?.to_string();
+        let parcel = value.get("parcel").and_then(|p| {
+            let p = p.as_array()?;
+            Some([p.first()?.as_i64()?, p.get(1)?.as_i64()?])
+        });
+        Some(Self { address, parcel })
+    }
+}
+
+/// What an error message quotes of a client's value: at most 200 characters.
+fn quoted(text: &str) -> String {
+    text.chars().take(200).collect()
 }
 
 /// `scheme://host[:port]` in lower case, or `None` for what is not an
@@ -53,11 +67,14 @@ pub fn origin(raw: &str) -> Option<String> {
 
 /// A peer list and when it was fetched.
 type Fetched = (Instant, Arc<Vec<Peer>>);
+/// One catalyst's last peer list, behind an async lock: of concurrent
+/// claims that find it stale, one fetches and the others wait for it.
+type Slot = Arc<tokio::sync::Mutex<Option<Fetched>>>;
 
 pub struct Catalysts {
     allowed: Vec<String>,
     client: reqwest::Client,
-    cache: Mutex<HashMap<String, Fetched>>,
+    cache: Mutex<HashMap<String, Slot>>,
 }
 
 impl std::fmt::Debug for Catalysts {
@@ -108,9 +125,9 @@ impl Catalysts {
         positions: Option<&[String]>,
     ) -> Result<(), ClaimError> {
         let given = match given {
-            Some(serde_json::Value::String(text)) => text.clone(),
+            Some(serde_json::Value::String(text)) => quoted(text),
             None | Some(serde_json::Value::Null) => String::new(),
-            Some(other) => other.to_string(),
+            Some(other) => quoted(&other.to_string()),
         };
         let invalid = || ClaimError::CatalystInvalid {
             given: given.clone(),
@@ -138,11 +155,25 @@ impl Catalysts {
     }
 
     async fn peers(&self, origin: &str) -> Result<Arc<Vec<Peer>>, String> {
-        if let Some((at, peers)) = self.cached(origin)
+        let slot = self.slot(origin);
+        let mut last = slot.lock().await;
+        if let Some((at, peers)) = last.as_ref()
             && at.elapsed() < CACHE_FOR
         {
-            return Ok(peers);
+            return Ok(peers.clone());
         }
+        let peers = Arc::new(self.fetch(origin).await?);
+        *last = Some((Instant::now(), peers.clone()));
+        Ok(peers)
+    }
+
+    /// The cache slot of an allowed origin (the list bounds the slots).
+    fn slot(&self, origin: &str) -> Slot {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry(origin.to_string()).or_default().clone()
+    }
+
+    async fn fetch(&self, origin: &str) -> Result<Vec<Peer>, String> {
         let mut response = self
             .client
             .get(format!("{origin}/comms/peers"))
@@ -161,18 +192,7 @@ impl Catalysts {
         }
         let peers: Peers =
             serde_json::from_slice(&body).map_err(|e| format!("not a peer list: {e}"))?;
-        let peers = Arc::new(peers.peers);
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() >= CACHE_ENTRIES {
-            cache.retain(|_, (at, _)| at.elapsed() < CACHE_FOR);
-        }
-        cache.insert(origin.to_string(), (Instant::now(), peers.clone()));
-        Ok(peers)
-    }
-
-    fn cached(&self, origin: &str) -> Option<Fetched> {
-        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        cache.get(origin).cloned()
+        Ok(peers.peers.iter().filter_map(Peer::read).collect())
     }
 }
 

@@ -19,10 +19,12 @@ use crate::store::RewardsStore;
 
 /// Entries younger than this are left to the claim that wrote them.
 pub const GRACE_MS: i64 = 10_000;
-/// Entries one sweep sends at most (it goes on while it finds more, up to
-/// `SWEEP_ROUNDS` times).
+/// Entries one round of a sweep sends at most; a sweep goes on while it
+/// finds more, up to `SWEEP_ROUNDS` rounds (the local server's sweeper), or
+/// one round of `CLAIM_SWEEP` entries when a claim sweeps.
 const SWEEP_BATCH: usize = 100;
 const SWEEP_ROUNDS: usize = 50;
+const CLAIM_SWEEP: usize = 10;
 /// How often claims sweep (per process).
 const SWEEP_EVERY_MS: i64 = 60_000;
 
@@ -78,9 +80,18 @@ impl Outbox {
 
     /// Sends every entry written before `before`; returns how many.
     pub async fn sweep(&self, before: Timestamp) -> StoreResult<usize> {
+        self.sweep_some(before, SWEEP_ROUNDS, SWEEP_BATCH).await
+    }
+
+    async fn sweep_some(
+        &self,
+        before: Timestamp,
+        rounds: usize,
+        batch: usize,
+    ) -> StoreResult<usize> {
         let mut total = 0;
-        for _ in 0..SWEEP_ROUNDS {
-            let unsent = self.store.unsent(before, SWEEP_BATCH).await?;
+        for _ in 0..rounds {
+            let unsent = self.store.unsent(before, batch).await?;
             if unsent.is_empty() {
                 break;
             }
@@ -90,7 +101,7 @@ impl Outbox {
                 break;
             }
             total += found;
-            if found < SWEEP_BATCH {
+            if found < batch {
                 break;
             }
         }
@@ -103,8 +114,9 @@ impl Outbox {
         Ok(total)
     }
 
-    /// Sweeps when the last sweep of this process is a minute old: claims
-    /// call it, so a Lambda function sweeps without a scheduler.
+    /// Sends a few left-over entries when the last sweep of this process is
+    /// a minute old: claims call it, so a Lambda function sweeps without a
+    /// scheduler, and a claim never waits for more than `CLAIM_SWEEP` sends.
     pub async fn sweep_now_and_then(&self, now: Timestamp) {
         let last = self.last_sweep.load(Ordering::Relaxed);
         if now.ms().saturating_sub(last) < SWEEP_EVERY_MS
@@ -115,7 +127,10 @@ impl Outbox {
         {
             return;
         }
-        if let Err(err) = self.sweep(Timestamp(now.ms() - GRACE_MS)).await {
+        if let Err(err) = self
+            .sweep_some(Timestamp(now.ms() - GRACE_MS), 1, CLAIM_SWEEP)
+            .await
+        {
             tracing::warn!(error = %err, "outbox sweep failed");
         }
     }

@@ -159,12 +159,59 @@ async fn expired_captchas_are_purged() {
     };
     state.store.add_captcha(&old).await.unwrap();
     state.store.purge_captchas(Timestamp(NOW)).await.unwrap();
-    let left = state.store.take_captcha(&old.id).await.unwrap();
     if std::env::var("LAND_TEST_BACKEND").as_deref() == Ok("dynamodb") {
-        // DynamoDB's TTL purges it in the background; until then it is
-        // refused for its expiry.
-        assert!(left.is_none_or(|c| !c.passes("ACE347", Timestamp(NOW))));
+        // DynamoDB's TTL purges it: the table has TTL on, on the attribute
+        // the captcha carries.
+        let client = aws_sdk_dynamodb::Client::new(&crate::common::aws::sdk_config().await);
+        let ttl = client
+            .describe_time_to_live()
+            .table_name(
+                std::env::var("LAND_TEST_REWARDS_TABLE").unwrap_or_else(|_| "rewards-test".into()),
+            )
+            .send()
+            .await
+            .unwrap()
+            .time_to_live_description
+            .unwrap();
+        assert_eq!(
+            ttl.attribute_name(),
+            Some(rewards::store::dynamo::TTL_ATTRIBUTE)
+        );
+        assert_eq!(
+            ttl.time_to_live_status().map(|s| s.as_str()),
+            Some("ENABLED")
+        );
+        let stored = client
+            .get_item()
+            .table_name(
+                std::env::var("LAND_TEST_REWARDS_TABLE").unwrap_or_else(|_| "rewards-test".into()),
+            )
+            .key(
+                "pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("CAPTCHA#{}", old.id)),
+            )
+            .key(
+                "sk",
+                aws_sdk_dynamodb::types::AttributeValue::S("#CAPTCHA".into()),
+            )
+            .send()
+            .await
+            .unwrap()
+            .item
+            .unwrap();
+        let expires: i64 = stored[rewards::store::dynamo::TTL_ATTRIBUTE]
+            .as_n()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            expires * 1000 >= NOW - 1 && expires * 1000 <= NOW + 1000,
+            "{expires}"
+        );
     } else {
-        assert!(left.is_none(), "the embedded store purged it");
+        assert!(
+            state.store.take_captcha(&old.id).await.unwrap().is_none(),
+            "the embedded store purged it"
+        );
     }
 }

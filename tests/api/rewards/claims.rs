@@ -478,14 +478,17 @@ async fn keys_take_only_what_they_may_and_limits_answer_what_is_held() {
     );
     assert_eq!(held.len(), 2);
     assert!(held.iter().all(|r| r["user"] == fan.as_str()));
-    // Another beneficiary has a budget of their own.
-    taken(
+    // Another beneficiary has a budget of their own. (Rows of one priority
+    // made at one instant go in id order: name the item, to know which.)
+    let got = taken(
         &claim(
             &app,
-            json!({"campaign_key": super_key, "beneficiary": address()}),
+            json!({"campaign_key": super_key, "beneficiary": address(),
+                   "assign_target": COLLECTION, "assign_value": "1"}),
         )
         .await,
     );
+    assert_eq!(got.1, "1");
 
     // The master key has no limit and may pick a group.
     let master = crate::rewards::call(
@@ -664,4 +667,67 @@ async fn each_claim_reaches_the_reward_queue() {
         unsent.iter().all(|r| !assigned.contains(&r.id)),
         "{unsent:?}"
     );
+}
+
+/// A claim whose message the queue refused stays in the outbox, and a sweep
+/// sends it: what happens when a server dies between a claim's commit and
+/// its send.
+#[tokio::test]
+async fn a_message_the_queue_refused_is_sent_by_the_sweep() {
+    let mut state = rewards_state(Arc::new(FixedClock(NOW))).await;
+    state.outbox = Arc::new(rewards::outbox::Outbox::new(
+        state.store.clone(),
+        Arc::new(rewards::queue::NoQueue),
+    ));
+    let app = router_of(state.clone());
+    let owner = Wallet::random();
+    let campaign = new_campaign(&app, &owner).await;
+    add_supply(&app, &owner, &campaign, stock("1", 2)).await;
+    let (_, secret) = new_key(&app, &owner, &campaign, json!({})).await;
+    let rewards = rewards_of(
+        &claim(
+            &app,
+            json!({"campaign_key": secret, "beneficiary": address()}),
+        )
+        .await,
+        201,
+    );
+    let id = rewards[0]["id"].as_str().unwrap().to_string();
+    let later = rewards::domain::time::Timestamp(NOW + 1);
+    let left: Vec<String> = state
+        .store
+        .unsent(later, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(left.contains(&id), "the claim's entry stays in the outbox");
+
+    let queue = Arc::new(rewards::queue::EmbeddedQueue::new(
+        std::time::Duration::from_secs(60),
+    ));
+    let sweeper = rewards::outbox::Outbox::new(state.store.clone(), queue.clone());
+    assert!(sweeper.sweep(later).await.unwrap() >= 1);
+    let mut queued = Vec::new();
+    loop {
+        let batch =
+            rewards::queue::RewardQueue::receive(&*queue, 10, std::time::Duration::from_millis(20))
+                .await
+                .unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        queued.extend(batch.into_iter().map(|m| m.unwrap().message.reward_id));
+    }
+    assert!(queued.contains(&id), "the sweep sent it");
+    let left: Vec<String> = state
+        .store
+        .unsent(later, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(!left.contains(&id), "and dropped its entry");
 }

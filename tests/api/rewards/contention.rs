@@ -301,7 +301,12 @@ async fn kill_9_in_the_middle_of_the_claims_loses_no_message_and_gives_no_row_tw
                 .await;
         })
     };
+    let deadline = std::time::Instant::now() + Duration::from_secs(300);
     while answered.lock().unwrap().len() < 150 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "150 claims never answered"
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     server.kill().unwrap(); // SIGKILL

@@ -145,9 +145,7 @@ async fn only_state_errors_carry_the_words_scenes_search_for() {
     // body error must not contain them by accident (it may name
     // `captcha_value`, as the behaviour page allows).
     let app = app().await;
-    let answer = scene_claim(&app, "/api/rewards", None, &json!({"campaign_key": 7})).await;
-    let message = answer.error(400, "bad_request");
-    for word in [
+    let words = [
         "disabled",
         "uninitiated",
         "finished",
@@ -155,7 +153,24 @@ async fn only_state_errors_carry_the_words_scenes_search_for() {
         "catalyst",
         "connected",
         "position",
+    ];
+    for body in [
+        json!({"campaign_key": 7}),
+        json!({}),
+        json!({"campaign_key": ""}),
+        json!({"campaign_key": "k", "captcha_value": "12345"}),
+        json!({"campaign_key": "k", "assign_target": "0x1"}),
+        json!({"campaign_key": "k", "assign_value": "1"}),
+        json!({"campaign_key": "k", "assign_target": COLLECTION, "assign_value": "x"}),
+        json!({"campaign_key": "k", "assign_group": ""}),
     ] {
-        assert!(!message.contains(word), "{message} contains {word}");
+        let answer = scene_claim(&app, "/api/rewards", None, &body).await;
+        let message = answer.error(400, "bad_request");
+        for word in words {
+            assert!(!message.contains(word), "{body}: {message} contains {word}");
+        }
     }
+    // A restricted key's choice (step 9) is a body error too.
+    let chosen = rewards::domain::claim::ClaimError::NotAllowed("assign_group").to_string();
+    assert!(words.iter().all(|word| !chosen.contains(word)), "{chosen}");
 }

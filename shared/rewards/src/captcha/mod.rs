@@ -48,7 +48,13 @@ pub async fn create_captcha(
         expires_at: Timestamp(now.ms() + LIFETIME_MS),
     };
     let answer = captcha.answer.clone();
-    // Drawing is CPU work: off the request threads.
+    // Drawing is CPU work: off the request threads, two at a time at most,
+    // so a flood of requests queues instead of taking every thread.
+    static DRAWING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _turn = DRAWING
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(format!("captcha drawing: {e}")))?;
     let png = tokio::task::spawn_blocking(move || draw::png(&answer))
         .await
         .map_err(|e| ApiError::Internal(format!("captcha drawing: {e}")))?;

@@ -13,13 +13,13 @@ use super::{Invalid, address, group, item_value};
 /// The body of `POST /api/rewards`. `beneficiary` and `catalyst` are read
 /// as any JSON: step 1 never refuses them (scenes send `""`, or a catalyst
 /// the key does not need); steps 6 and 8 judge them.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Clone, Deserialize, ToSchema)]
 pub struct ClaimBody {
     /// The secret of a campaign key.
     pub campaign_key: String,
     /// The address that gets the reward; a signed request may leave it out
-    /// (the signer is the beneficiary).
-    #[serde(default)]
+    /// (the signer is the beneficiary). `null` is not left out.
+    #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub beneficiary: Option<serde_json::Value>,
     #[serde(default)]
@@ -43,6 +43,39 @@ pub struct ClaimBody {
     /// `group`: both are read.
     #[serde(default, alias = "group")]
     pub assign_group: Option<String>,
+}
+
+/// A field that is present, `null` included (absent is `None`).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
+}
+
+/// Without the key's secret and the captcha's answer.
+impl std::fmt::Debug for ClaimBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimBody")
+            .field("beneficiary", &self.beneficiary)
+            .field("captcha_id", &self.captcha_id)
+            .field("catalyst", &self.catalyst)
+            .field("assign_target", &self.assign_target)
+            .field("assign_value", &self.assign_value)
+            .field("assign_group", &self.assign_group)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Without the key's secret and the captcha's answer.
+impl std::fmt::Debug for Claim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Claim")
+            .field("beneficiary", &self.beneficiary)
+            .field("captcha_id", &self.captcha_id)
+            .field("catalyst", &self.catalyst)
+            .field("requested", &self.requested)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Which stock rows a claim may take; `None` matches any.
@@ -71,7 +104,7 @@ impl StockFilter {
 }
 
 /// The body after step 1: its `assign_*` fields checked.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Claim {
     pub secret: String,
     pub beneficiary: Option<serde_json::Value>,
@@ -226,8 +259,9 @@ pub fn beneficiary(
     given: Option<&serde_json::Value>,
     signer: Option<&str>,
 ) -> Result<String, ClaimError> {
+    // Only a field left out names the signer; `null` and `""` are given.
     let given = match given {
-        None | Some(serde_json::Value::Null) => None,
+        None => None,
         Some(serde_json::Value::String(text)) => {
             Some(platform::address::normalize(text).map_err(|_| ClaimError::BeneficiaryInvalid)?)
         }
@@ -315,6 +349,14 @@ mod tests {
             Err(ClaimError::BeneficiaryInvalid)
         );
         assert_eq!(beneficiary(None, None), Err(ClaimError::BeneficiaryInvalid));
+        assert_eq!(
+            beneficiary(Some(&serde_json::Value::Null), Some(signer)),
+            Err(ClaimError::BeneficiaryInvalid)
+        );
+        let parsed: ClaimBody =
+            serde_json::from_str(r#"{"campaign_key": "k", "beneficiary": null}"#).unwrap();
+        assert_eq!(parsed.beneficiary, Some(serde_json::Value::Null));
+        assert!(!format!("{:?}", parsed).contains("\"k\""));
     }
 
     #[test]

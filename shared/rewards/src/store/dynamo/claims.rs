@@ -32,8 +32,9 @@ const FIRST_CANDIDATES: i32 = 10;
 /// Candidates a claim that lost a race reads: enough that concurrent claims
 /// pick different rows.
 const CANDIDATES: i32 = 50;
-/// Most stock rows a claim's filter may skip before it answers "no stock".
-const MAX_SCANNED: usize = 2_000;
+/// Rows one page of a filtered stock query reads (DynamoDB's `Limit`
+/// counts rows before the filter).
+const FILTERED_PAGE: i32 = 500;
 /// Attempts of a claim under contention (each re-reads its candidates).
 const DYNAMO_CLAIM_ATTEMPTS: usize = CLAIM_ATTEMPTS * 3;
 
@@ -103,8 +104,14 @@ impl DynamoRewards {
                 values.insert(format!(":{name}"), s(value));
             }
         }
+        // A filter skips the rows of other groups or items: read those in
+        // larger pages. The campaign's own stock bounds the pages read.
+        let page = if conditions.is_empty() {
+            wanted
+        } else {
+            FILTERED_PAGE.max(wanted)
+        };
         let mut found = Vec::new();
-        let mut scanned = 0;
         let mut start = None;
         loop {
             let out = self
@@ -118,19 +125,14 @@ impl DynamoRewards {
                 .set_filter_expression((!conditions.is_empty()).then(|| conditions.join(" AND ")))
                 .set_expression_attribute_names(Some(names.clone()))
                 .set_expression_attribute_values(Some(values.clone()))
-                .limit(wanted)
+                .limit(page)
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(unavailable)?;
-            scanned += out.scanned_count as usize;
             found.extend(out.items.unwrap_or_default());
             match out.last_evaluated_key {
-                Some(key)
-                    if !key.is_empty()
-                        && found.len() < wanted as usize
-                        && scanned < MAX_SCANNED =>
-                {
+                Some(key) if !key.is_empty() && found.len() < wanted as usize => {
                     start = Some(key);
                 }
                 _ => break,
@@ -152,17 +154,15 @@ impl DynamoRewards {
             if candidates.is_empty() {
                 return Ok(Claimed::NoStock);
             }
-            // The first claim takes the first row; one that lost a race
-            // picks among the rows of the best priority, so that
-            // concurrent claims stop colliding on one row.
+            // The first attempt takes the first row. One that lost a race
+            // picks at random among more and more of the rows in claim order
+            // (2, 4, 8, ... of them), so that concurrent claims stop
+            // colliding on one row even when every row has its own priority.
             let pick = if attempt == 0 {
                 0
             } else {
-                let best = candidates
-                    .iter()
-                    .take_while(|c| c.get("priority") == candidates[0].get("priority"))
-                    .count();
-                rand::rng().random_range(0..best.max(1))
+                let spread = (2usize << attempt.min(6)).min(candidates.len());
+                rand::rng().random_range(0..spread)
             };
             let candidate = &candidates[pick];
             let Some(id) = candidate
@@ -228,7 +228,12 @@ impl DynamoRewards {
                 .expression_attribute_names("#n", "n")
                 .expression_attribute_values(":one", AttributeValue::N("1".into()));
             if let Some(limit) = request.limit {
+                // Under a limit the counter also lists what it counts (at
+                // most `limit` ids): the limit answer reads those rows.
                 count = count
+                    .update_expression("ADD #n :one, #ids :id")
+                    .expression_attribute_names("#ids", "ids")
+                    .expression_attribute_values(":id", AttributeValue::Ss(vec![id.clone()]))
                     .condition_expression("attribute_not_exists(#n) OR #n < :limit")
                     .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()));
             }
@@ -243,16 +248,7 @@ impl DynamoRewards {
                 .send()
                 .await
             {
-                Ok(_) => {
-                    let item = self
-                        .table
-                        .get((campaign_pk(&request.campaign_id), format!("REWARD#{id}")))
-                        .await?
-                        .ok_or_else(|| {
-                            StoreError::Corrupt(format!("reward {id} vanished after its claim"))
-                        })?;
-                    return Ok(Claimed::Assigned(Box::new(Self::to_reward(item)?)));
-                }
+                Ok(_) => return self.read_back(&request.campaign_id, &id).await,
                 Err(err) => {
                     let reasons = cancelled(err)?;
                     if reasons
@@ -271,6 +267,30 @@ impl DynamoRewards {
         Err(StoreError::Unavailable(format!(
             "claim gave up after {DYNAMO_CLAIM_ATTEMPTS} attempts under contention"
         )))
+    }
+
+    /// The row a claim just took, read whole. The claim is committed: a
+    /// read that fails is retried rather than answered as a failure (a
+    /// client retrying a 5xx could take a second reward).
+    async fn read_back(&self, campaign_id: &str, id: &str) -> StoreResult<Claimed> {
+        let key = (campaign_pk(campaign_id), format!("REWARD#{id}"));
+        let mut attempt = 0;
+        loop {
+            match self.table.get(key.clone()).await {
+                Ok(Some(item)) => return Ok(Claimed::Assigned(Box::new(Self::to_reward(item)?))),
+                Ok(None) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "reward {id} vanished after its claim"
+                    )));
+                }
+                Err(err) if attempt >= platform::dynamo::MAX_RETRIES => return Err(err),
+                Err(err) => {
+                    tracing::warn!(reward = %id, error = %err, "reading a claimed reward back failed: retrying");
+                    attempt += 1;
+                    platform::dynamo::backoff(attempt).await;
+                }
+            }
+        }
     }
 
     pub(super) async fn claim_reads(
@@ -323,30 +343,57 @@ impl DynamoRewards {
         Ok(item.as_ref().map_or(0, counter))
     }
 
+    /// What the (key, user) counter lists, read consistently; when it lists
+    /// fewer than it counts (claims made before the key had a limit), the
+    /// beneficiary's rewards through `by_user`.
     pub(super) async fn held_rewards(
         &self,
         campaign_id: &str,
         key_id: &str,
         user: &str,
     ) -> StoreResult<Vec<Reward>> {
-        let items = self
-            .table
-            .query(
-                platform::dynamo::Query::index_prefixed(
+        let counter_item = self.table.get(held_key(campaign_id, key_id, user)).await?;
+        let ids: Vec<String> = counter_item
+            .as_ref()
+            .and_then(|item| item.get("ids"))
+            .and_then(|ids| ids.as_ss().ok())
+            .cloned()
+            .unwrap_or_default();
+        let counted = counter_item.as_ref().map_or(0, counter);
+        let mut rewards = if ids.len() as u64 >= counted {
+            let wanted = ids
+                .iter()
+                .map(|id| (campaign_pk(campaign_id), format!("REWARD#{id}")))
+                .collect();
+            self.table
+                .batch_get(wanted)
+                .await?
+                .into_iter()
+                .map(Self::to_reward)
+                .collect::<StoreResult<Vec<_>>>()?
+        } else {
+            let items = self
+                .table
+                .query(platform::dynamo::Query::index_prefixed(
                     BY_USER.0,
                     (BY_USER.1, BY_USER.2),
                     format!("USER#{user}"),
                     "REWARD#",
-                )
-                .newest_first(),
-            )
-            .await?;
-        let mut rewards = items
-            .into_iter()
-            .map(Self::to_reward)
-            .collect::<StoreResult<Vec<_>>>()?;
+                ))
+                .await?;
+            items
+                .into_iter()
+                .map(Self::to_reward)
+                .collect::<StoreResult<Vec<_>>>()?
+        };
         rewards
             .retain(|r| r.campaign_id == campaign_id && r.campaign_key.as_deref() == Some(key_id));
+        // Newest first, as the embedded store answers.
+        rewards.sort_by(|a, b| {
+            b.assigned_at
+                .cmp(&a.assigned_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         Ok(rewards)
     }
 
