@@ -24,7 +24,8 @@ CARGO_LAMBDA_VERSION="1.9.2"
 # under test; the others (caches, persistence, queue) run once.
 HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::
               rewards::auth:: rewards::campaigns:: rewards::keys:: rewards::roles:: rewards::supply:: rewards::users::
-              rewards::secrets::a_campaign_wallet_key)
+              rewards::secrets::a_campaign_wallet_key rewards::claims:: rewards::scenes:: rewards::captcha::
+              rewards::catalyst:: rewards::contention::)
 
 step() { printf '\n==> %s\n' "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
