@@ -1,6 +1,7 @@
 //! Claims per second under contention, with p50/p99 latency, over HTTP on
 //! 127.0.0.1: 2,000 claims of 300 beneficiaries (`assign_limit` 3) on 500
-//! stock rows, 64 in flight, as `tests/api/rewards/contention.rs` runs them.
+//! stock rows, 64 in flight, as `tests/api/rewards/contention.rs` runs them;
+//! and how long one captcha takes to draw and encode.
 //!
 //! `cargo bench --bench claims` measures the embedded store (SQLite);
 //! with `AWS_ENDPOINT_URL` (and `REWARDS_TABLE`, default `rewards-bench`) it
@@ -72,8 +73,26 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+fn captcha_timing() {
+    let answer = rewards::domain::captcha::random_answer();
+    rewards::captcha::draw::png(&answer); // the font loads once
+    let rounds = 200;
+    let started = Instant::now();
+    let mut bytes = 0;
+    for _ in 0..rounds {
+        bytes += rewards::captcha::draw::png(&answer).len();
+    }
+    let each = started.elapsed() / rounds;
+    println!(
+        "captcha: {:.2} ms to draw and encode one 300 x 100 PNG ({} bytes on average, {rounds} rounds)",
+        each.as_secs_f64() * 1e3,
+        bytes / rounds as usize
+    );
+}
+
 #[tokio::main]
 async fn main() {
+    captcha_timing();
     let (store, what) = store().await;
     let secret = rewards::secrets::ServerSecret::from_material(&[7u8; 32]).unwrap();
     let state = rewards::RewardsState::new(

@@ -114,6 +114,8 @@ async fn the_openapi_description_covers_every_route() {
         "/api/campaigns/{campaign_id}/supply",
         "/api/rewards",
         "/api/rewards/{reward_id}",
+        "/api/campaigns/{campaign_id}/rewards",
+        "/api/captcha",
     ];
     for path in expected {
         assert!(paths.contains_key(path), "{path} is not described");
