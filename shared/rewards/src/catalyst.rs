@@ -75,6 +75,7 @@ pub struct Catalysts {
     allowed: Vec<String>,
     client: reqwest::Client,
     cache: Mutex<HashMap<String, Slot>>,
+    cache_for: Duration,
 }
 
 impl std::fmt::Debug for Catalysts {
@@ -108,7 +109,15 @@ impl Catalysts {
             allowed,
             client,
             cache: Mutex::new(HashMap::new()),
+            cache_for: CACHE_FOR,
         }
+    }
+
+    /// Peer lists reused for `cache_for` instead of `CACHE_FOR` (tests that
+    /// must not depend on how fast two claims follow each other).
+    pub fn cached_for(mut self, cache_for: Duration) -> Self {
+        self.cache_for = cache_for;
+        self
     }
 
     pub fn allowed(&self) -> &[String] {
@@ -158,7 +167,7 @@ impl Catalysts {
         let slot = self.slot(origin);
         let mut last = slot.lock().await;
         if let Some((at, peers)) = last.as_ref()
-            && at.elapsed() < CACHE_FOR
+            && at.elapsed() < self.cache_for
         {
             return Ok(peers.clone());
         }
