@@ -120,10 +120,6 @@ impl Catalysts {
         self
     }
 
-    pub fn allowed(&self) -> &[String] {
-        &self.allowed
-    }
-
     /// Step 8 of a claim: `given` is an allowed catalyst, it answers, the
     /// beneficiary is among its peers, and (when `positions` is set) stands
     /// on one of them.

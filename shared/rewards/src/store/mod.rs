@@ -212,12 +212,17 @@ pub trait RewardsStore: Send + Sync {
         key_id: &str,
         user: Option<&str>,
     ) -> StoreResult<ClaimContext> {
-        let (key, campaign) =
-            futures::try_join!(self.key(campaign_id, key_id), self.campaign(campaign_id))?;
-        let held = match user {
-            Some(user) => self.held_count(campaign_id, key_id, user).await?,
-            None => 0,
+        let held = async {
+            match user {
+                Some(user) => self.held_count(campaign_id, key_id, user).await,
+                None => Ok(0),
+            }
         };
+        let (key, campaign, held) = futures::try_join!(
+            self.key(campaign_id, key_id),
+            self.campaign(campaign_id),
+            held
+        )?;
         Ok(ClaimContext {
             key,
             campaign,
