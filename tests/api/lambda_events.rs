@@ -320,8 +320,8 @@ async fn claim_and_captcha_events_reach_their_functions() {
         .unwrap();
     assert_eq!(queued.len(), 1);
     assert_eq!(
-        &queued[0].as_ref().unwrap().message.reward_id,
-        reward["id"].as_str().unwrap()
+        queued[0].as_ref().unwrap().message.reward_id.as_deref(),
+        reward["id"].as_str()
     );
 
     let request = from_str(include_str!("../../events/captcha.json")).expect("a valid event");

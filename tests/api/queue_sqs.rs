@@ -19,14 +19,8 @@ async fn send_receive_delete_round_trip() {
     );
     let queue = SqsQueue::new(client.clone(), url.clone());
 
-    let first = RewardMessage {
-        reward_id: "r-1".into(),
-        campaign_id: "c-1".into(),
-    };
-    let second = RewardMessage {
-        reward_id: "r-2".into(),
-        campaign_id: "c-1".into(),
-    };
+    let first = RewardMessage::reward("c-1", "r-1");
+    let second = RewardMessage::reward("c-1", "r-2");
     let id = queue.send(&first).await.unwrap();
     assert!(!id.is_empty());
     queue.send(&second).await.unwrap();
@@ -85,10 +79,7 @@ async fn a_malformed_message_is_reported_alone_and_its_batch_goes_on() {
         .await
         .unwrap();
     let queue = SqsQueue::new(client.clone(), url.clone());
-    let good = RewardMessage {
-        reward_id: "r-good".into(),
-        campaign_id: "c-1".into(),
-    };
+    let good = RewardMessage::reward("c-1", "r-good");
     queue.send(&good).await.unwrap();
     client
         .send_message()

@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod queue;
 pub mod rewards;
 pub mod secrets;
+pub mod send;
 pub mod store;
 
 pub use config::{Config, ConfigError};

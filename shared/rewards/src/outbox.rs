@@ -58,10 +58,7 @@ impl Outbox {
     async fn send(&self, rewards: &[Reward]) -> Result<(), String> {
         let mut sent = Vec::with_capacity(rewards.len());
         for reward in rewards {
-            let message = RewardMessage {
-                reward_id: reward.id.clone(),
-                campaign_id: reward.campaign_id.clone(),
-            };
+            let message = RewardMessage::reward(&reward.campaign_id, &reward.id);
             match self.queue.send(&message).await {
                 Ok(_) => sent.push((reward.campaign_id.clone(), reward.id.clone())),
                 Err(err) => {

@@ -3,6 +3,7 @@
 //! both holding the default generated city, a clock stopped in 2026, and
 //! requests sent through the router as the server and Lambda send them.
 
+pub mod anvil;
 pub mod aws;
 pub mod logs;
 pub mod png;
@@ -84,17 +85,9 @@ pub const TEST_SECRET: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75
 /// for the whole binary, or the Rewards table on moto (a client per test).
 pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
     use rewards::secrets::{KeySecrets, LocalCipher, ServerSecret};
-    use rewards::store::RewardsStore;
-    static SQLITE: OnceLock<Arc<rewards::store::sqlite::SqliteRewards>> = OnceLock::new();
     let secret = ServerSecret::from_hex(TEST_SECRET).unwrap();
-    let store: Arc<dyn RewardsStore> = match std::env::var("LAND_TEST_BACKEND").as_deref() {
-        Ok("dynamodb") => Arc::new(aws::rewards_table().await),
-        _ => SQLITE
-            .get_or_init(|| Arc::new(rewards::store::sqlite::SqliteRewards::in_memory().unwrap()))
-            .clone(),
-    };
     rewards::RewardsState::new(
-        store,
+        rewards_store().await,
         clock,
         KeySecrets::new(&secret),
         Arc::new(LocalCipher::new(&secret)),
@@ -103,6 +96,18 @@ pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
         )),
         rewards::catalyst::Catalysts::new(rewards::catalyst::DAO_CATALYSTS),
     )
+}
+
+/// The Rewards store under test (with the sender's side): one SQLite
+/// database in memory for the whole binary, or the Rewards table on moto.
+pub async fn rewards_store() -> Arc<dyn rewards::send::SendStore> {
+    static SQLITE: OnceLock<Arc<rewards::store::sqlite::SqliteRewards>> = OnceLock::new();
+    match std::env::var("LAND_TEST_BACKEND").as_deref() {
+        Ok("dynamodb") => Arc::new(aws::rewards_table().await),
+        _ => SQLITE
+            .get_or_init(|| Arc::new(rewards::store::sqlite::SqliteRewards::in_memory().unwrap()))
+            .clone(),
+    }
 }
 
 pub struct Answer {

@@ -13,6 +13,7 @@ mod keys;
 mod roles;
 mod scenes;
 mod secrets;
+mod sending;
 mod supply;
 mod users;
 

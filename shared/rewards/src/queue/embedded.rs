@@ -79,18 +79,27 @@ impl EmbeddedQueue {
 
 #[async_trait]
 impl RewardQueue for EmbeddedQueue {
-    async fn send(&self, message: &RewardMessage) -> Result<String, QueueError> {
+    async fn send_after(
+        &self,
+        message: &RewardMessage,
+        delay: Duration,
+    ) -> Result<String, QueueError> {
         let id = format!("local-{}", self.next_id.fetch_add(1, Ordering::Relaxed));
         let entry = Entry {
             id: id.clone(),
             message: message.clone(),
             receive_count: 0,
         };
-        self.state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .ready
-            .push_back(entry);
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if delay.is_zero() {
+            state.ready.push_back(entry);
+        } else {
+            // Hidden like a message in flight, under a receipt no one holds:
+            // it comes forward when its delay runs out.
+            let until = Instant::now() + delay.min(super::MAX_DELAY);
+            state.in_flight.insert(format!("{id}-delayed"), (entry, until));
+        }
+        drop(state);
         self.arrived.notify_waiters();
         Ok(id)
     }
@@ -133,10 +142,7 @@ mod tests {
     }
 
     fn message(n: u32) -> RewardMessage {
-        RewardMessage {
-            reward_id: format!("r{n}"),
-            campaign_id: "c".into(),
-        }
+        RewardMessage::reward("c", &format!("r{n}"))
     }
 
     #[tokio::test]
@@ -158,6 +164,19 @@ mod tests {
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].message, message(2));
         assert_eq!(again[0].receive_count, 2);
+    }
+
+    #[tokio::test]
+    async fn a_delayed_message_shows_after_its_delay() {
+        let queue = EmbeddedQueue::new(Duration::from_secs(30));
+        queue
+            .send_after(&RewardMessage::recheck("c"), Duration::from_millis(200))
+            .await
+            .unwrap();
+        assert!(receive(&queue, 10, Duration::from_millis(50)).await.is_empty());
+        let got = receive(&queue, 10, Duration::from_secs(2)).await;
+        assert_eq!(got[0].message, RewardMessage::recheck("c"));
+        assert_eq!(got[0].receive_count, 1);
     }
 
     #[tokio::test]

@@ -13,12 +13,33 @@ use serde::{Deserialize, Serialize};
 pub use embedded::EmbeddedQueue;
 pub use sqs::{SqsQueue, create_queue};
 
-/// What the sender needs to mint one assigned reward.
+/// Work for the sender on one campaign: a newly assigned reward to mint, or
+/// (without `reward_id`) a re-check of what the campaign has in flight.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RewardMessage {
-    pub reward_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reward_id: Option<String>,
     pub campaign_id: String,
 }
+
+impl RewardMessage {
+    pub fn reward(campaign_id: &str, reward_id: &str) -> Self {
+        Self {
+            reward_id: Some(reward_id.to_string()),
+            campaign_id: campaign_id.to_string(),
+        }
+    }
+
+    pub fn recheck(campaign_id: &str) -> Self {
+        Self {
+            reward_id: None,
+            campaign_id: campaign_id.to_string(),
+        }
+    }
+}
+
+/// The longest delay SQS allows on a message.
+pub const MAX_DELAY: Duration = Duration::from_secs(900);
 
 /// A received message; `delete` it with its receipt once handled, or it
 /// comes back after the visibility timeout.
@@ -66,7 +87,13 @@ pub type Received = Result<Delivery, Malformed>;
 #[async_trait]
 pub trait RewardQueue: Send + Sync {
     /// Enqueues a message; returns its id.
-    async fn send(&self, message: &RewardMessage) -> Result<String, QueueError>;
+    async fn send(&self, message: &RewardMessage) -> Result<String, QueueError> {
+        self.send_after(message, Duration::ZERO).await
+    }
+    /// Enqueues a message that becomes visible after `delay` (at most
+    /// [`MAX_DELAY`]); returns its id.
+    async fn send_after(&self, message: &RewardMessage, delay: Duration)
+    -> Result<String, QueueError>;
     /// Up to `max` messages (at most 10), waiting up to `wait` for the first.
     /// Each message is judged on its own: a malformed one never fails the batch.
     async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Received>, QueueError>;
@@ -81,7 +108,11 @@ pub struct NoQueue;
 
 #[async_trait]
 impl RewardQueue for NoQueue {
-    async fn send(&self, _message: &RewardMessage) -> Result<String, QueueError> {
+    async fn send_after(
+        &self,
+        _message: &RewardMessage,
+        _delay: Duration,
+    ) -> Result<String, QueueError> {
         Err(QueueError::Unavailable(
             "REWARD_QUEUE_URL is not set".into(),
         ))

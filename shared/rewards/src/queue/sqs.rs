@@ -101,7 +101,11 @@ fn judge(m: aws_sdk_sqs::types::Message) -> Received {
 
 #[async_trait]
 impl RewardQueue for SqsQueue {
-    async fn send(&self, message: &RewardMessage) -> Result<String, QueueError> {
+    async fn send_after(
+        &self,
+        message: &RewardMessage,
+        delay: Duration,
+    ) -> Result<String, QueueError> {
         let body =
             serde_json::to_string(message).map_err(|e| QueueError::Unavailable(e.to_string()))?;
         let out = self
@@ -109,6 +113,7 @@ impl RewardQueue for SqsQueue {
             .send_message()
             .queue_url(&self.url)
             .message_body(body)
+            .delay_seconds(delay.min(super::MAX_DELAY).as_secs() as i32)
             .send()
             .await
             .map_err(unavailable)?;

@@ -58,6 +58,15 @@ pub fn stock_key(reward: &Reward) -> (String, String) {
     )
 }
 
+/// Where an assigned reward waits in `by_stock` for the sender: its
+/// campaign's `SEND#` partition, in order of assignment.
+pub fn send_key(campaign_id: &str, assigned_at: Timestamp, id: &str) -> (String, String) {
+    (
+        format!("SEND#{campaign_id}"),
+        format!("{}#{id}", sortable(assigned_at)),
+    )
+}
+
 fn outbox_key(id: &str, at: Timestamp) -> (String, String) {
     let shard = id
         .bytes()
@@ -177,6 +186,8 @@ impl DynamoRewards {
             };
             let at = sortable(request.now);
             let (outbox_pk, outbox_sk) = outbox_key(&id, request.now);
+            // Out of the stock, into the sender's list of what to mint.
+            let (send_pk, send_sk) = send_key(&request.campaign_id, request.now, &id);
             // The index holds a few attributes only (INCLUDE projection):
             // the row is updated in place, then read back whole.
             let take = TransactWriteItem::builder()
@@ -188,7 +199,8 @@ impl DynamoRewards {
                         .update_expression(
                             "SET #status = :assigned, #user = :user, campaign_key = :key, \
                              assigned_at = :at, updated_at = :at, #upk = :upk, #usk = :rsk, \
-                             #kpk = :kpk, #ksk = :rsk, #opk = :opk, #osk = :osk REMOVE #spk, #ssk",
+                             #kpk = :kpk, #ksk = :rsk, #opk = :opk, #osk = :osk, \
+                             #spk = :sendpk, #ssk = :sendsk",
                         )
                         .condition_expression("#status = :unassigned")
                         .expression_attribute_names("#status", "status")
@@ -215,6 +227,8 @@ impl DynamoRewards {
                         .expression_attribute_values(":upk", s(format!("USER#{}", request.user)))
                         .expression_attribute_values(":kpk", s(format!("KEY#{}", request.key_id)))
                         .expression_attribute_values(":rsk", s(format!("REWARD#{at}#{id}")))
+                        .expression_attribute_values(":sendpk", s(send_pk))
+                        .expression_attribute_values(":sendsk", s(send_sk))
                         .expression_attribute_values(":opk", s(outbox_pk))
                         .expression_attribute_values(":osk", s(outbox_sk))
                         .build(),

@@ -8,12 +8,14 @@
 //! | campaign | `CAMPAIGN#<id>` | `#CAMPAIGN` | - |
 //! | role | `CAMPAIGN#<id>` | `USER#<address>` | by_user: `USER#<address>` / `ROLE#<campaign>` |
 //! | key | `CAMPAIGN#<id>` | `KEY#<key id>` | - |
-//! | reward | `CAMPAIGN#<id>` | `REWARD#<reward id>` | by_id; in stock by_stock; once assigned by_user, by_key, and by_outbox until queued |
+//! | reward | `CAMPAIGN#<id>` | `REWARD#<reward id>` | by_id; by_stock in stock (`STOCK#`) and while it waits for the sender (`SEND#`); once assigned by_user, by_key, and by_outbox until queued |
 //! | claims of a key by a user | `CAMPAIGN#<id>` | `HELD#<key id>#<address>` | - |
 //! | captcha | `CAPTCHA#<id>` | `#CAPTCHA` | - (TTL) |
 //! | transaction | `CAMPAIGN#<id>` | `TX#<created>#<id>` | - |
+//! | sender (lease, re-check, open transactions) | `CAMPAIGN#<id>` | `#SENDER` | - |
 
 mod claims;
+mod send;
 mod setup;
 
 use std::collections::HashMap;

@@ -5,6 +5,8 @@
 //! transaction. Calls run on the blocking pool, one connection behind a
 //! mutex: SQLite serialises writers anyway.
 
+mod send;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -86,6 +88,16 @@ CREATE TABLE IF NOT EXISTS transactions (
     body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS transactions_of_campaign ON transactions (campaign_id, created_at);
+CREATE TABLE IF NOT EXISTS leases (
+    campaign_id TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until INTEGER NOT NULL,
+    recheck_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS send_failures (
+    reward_id TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
 ";
 
 #[derive(Clone)]
