@@ -295,9 +295,10 @@ async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
     tracing::info!(%store, version = %backend.data_version().await?, elapsed_ms = started.elapsed().as_millis() as u64, "store ready");
     let clock: Arc<dyn platform::clock::Clock> = Arc::new(SystemClock);
     let rewards_config = rewards::Config::from_env();
-    let rewards = rewards_config
-        .local_state(&config.rewards_dir, clock.clone())
+    let local = rewards_config
+        .local(&config.rewards_dir, clock.clone())
         .await?;
+    let rewards = local.state;
     let rewards_store = match &rewards_config.table {
         Some(table) => format!("dynamodb table {table}"),
         None => format!(
@@ -314,6 +315,19 @@ async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
         .outbox
         .clone()
         .spawn_sweeper(rewards.clock.clone(), std::time::Duration::from_secs(5));
+    // The sender mints what the claims queue, on the chains of RPC_URL_<id>.
+    let sender = rewards::send::Sender::new(
+        local.send_store,
+        chain::chains_from_env(),
+        rewards.cipher.clone(),
+        clock.clone(),
+        rewards::send::SenderConfig::from_env()?,
+    );
+    tracing::info!(chains = ?sender.chains().ids(), "reward sender ready");
+    tokio::spawn(rewards::send::worker::run_local(
+        Arc::new(sender),
+        rewards.outbox.queue().clone(),
+    ));
     let app = crate::server_router(&backend, clock, rewards, &rewards_config.cors());
     let addr = SocketAddr::new(host, port);
     let listener = tokio::net::TcpListener::bind(addr)

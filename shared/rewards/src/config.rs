@@ -16,7 +16,8 @@ use crate::catalyst::{Catalysts, DAO_CATALYSTS};
 use crate::http::RewardsState;
 use crate::queue::{EmbeddedQueue, NoQueue, RewardQueue, SqsQueue};
 use crate::secrets::{KeySecrets, KmsCipher, LocalCipher, ServerSecret, WalletCipher};
-use crate::store::RewardsStore;
+use crate::send::chain::Chains;
+use crate::send::{SendStore, Sender, SenderConfig};
 use crate::store::dynamo::DynamoRewards;
 use crate::store::sqlite::SqliteRewards;
 
@@ -65,6 +66,8 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("{0}")]
     Secret(String),
+    #[error("{0}")]
+    Invalid(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -101,6 +104,50 @@ impl Config {
 
     /// A deployed function's state: every AWS part configured, or an error.
     pub async fn lambda_state(&self, clock: Arc<dyn Clock>) -> Result<RewardsState, ConfigError> {
+        let (aws, store, keys, cipher) = self.deployed().await?;
+        Ok(RewardsState::new(
+            store,
+            clock,
+            keys,
+            cipher,
+            self.queue(Some(&aws), false),
+            self.catalysts(),
+        ))
+    }
+
+    /// The reward-sender function's sender and queue (for its re-checks):
+    /// the deployed table and wallet key, the chains of `RPC_URL_<id>`.
+    pub async fn lambda_sender(
+        &self,
+        chains: Chains,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Sender, Arc<dyn RewardQueue>), ConfigError> {
+        let (aws, store, _, cipher) = self.deployed().await?;
+        if self.queue_url.is_none() {
+            return Err(ConfigError::Invalid(
+                "REWARD_QUEUE_URL is not set: the sender queues its re-checks there".into(),
+            ));
+        }
+        let config = SenderConfig::from_env().map_err(ConfigError::Invalid)?;
+        Ok((
+            Sender::new(store, chains, cipher, clock, config),
+            self.queue(Some(&aws), false),
+        ))
+    }
+
+    /// What a deployed function reads at init: the table, the HMAC secret,
+    /// the wallet key.
+    async fn deployed(
+        &self,
+    ) -> Result<
+        (
+            aws_config::SdkConfig,
+            Arc<DynamoRewards>,
+            KeySecrets,
+            Arc<dyn WalletCipher>,
+        ),
+        ConfigError,
+    > {
         let table = self
             .table
             .as_ref()
@@ -115,22 +162,15 @@ impl Config {
             .ok_or(ConfigError::Missing("REWARDS_WALLET_KEY_ID"))?;
         let aws = platform::aws::sdk_config().await;
         let secret = secret_from_manager(&aws, secret_id).await?;
-        Ok(RewardsState::new(
-            Arc::new(DynamoRewards::new(
-                aws_sdk_dynamodb::Client::new(&aws),
-                table,
-            )),
-            clock,
-            KeySecrets::new(&secret),
-            Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(&aws), wallet_key)),
-            self.queue(Some(&aws), false),
-            self.catalysts(),
-        ))
+        let store = Arc::new(DynamoRewards::new(
+            aws_sdk_dynamodb::Client::new(&aws),
+            table,
+        ));
+        let cipher: Arc<dyn WalletCipher> =
+            Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(&aws), wallet_key));
+        Ok((aws, store, KeySecrets::new(&secret), cipher))
     }
 
-    /// The reward queue: SQS at `REWARD_QUEUE_URL`; else the in-process
-    /// queue locally, or, in a function, none (claims keep their messages
-    /// in the outbox and say why).
     fn queue(&self, aws: Option<&aws_config::SdkConfig>, local: bool) -> Arc<dyn RewardQueue> {
         match (&self.queue_url, aws) {
             (Some(url), Some(aws)) => Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(aws), url)),
@@ -145,11 +185,11 @@ impl Config {
 
     /// The local server's state: what is configured of AWS, the embedded
     /// parts for the rest (SQLite and the secret file in `data_dir`).
-    pub async fn local_state(
+    pub async fn local(
         &self,
         data_dir: &Path,
         clock: Arc<dyn Clock>,
-    ) -> Result<RewardsState, ConfigError> {
+    ) -> Result<LocalRewards, ConfigError> {
         let aws = if self.table.is_some()
             || self.secret_id.is_some()
             || self.wallet_key_id.is_some()
@@ -159,7 +199,7 @@ impl Config {
         } else {
             None
         };
-        let store: Arc<dyn RewardsStore> = match (&self.table, &aws) {
+        let store: Arc<dyn SendStore> = match (&self.table, &aws) {
             (Some(table), Some(aws)) => Arc::new(DynamoRewards::new(
                 aws_sdk_dynamodb::Client::new(aws),
                 table,
@@ -187,15 +227,26 @@ impl Config {
             (Some(key), Some(aws)) => Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(aws), key)),
             _ => Arc::new(LocalCipher::new(local_secret()?)),
         };
-        Ok(RewardsState::new(
-            store,
+        let state = RewardsState::new(
+            store.clone(),
             clock,
             keys,
             cipher,
             self.queue(aws.as_ref(), true),
             self.catalysts(),
-        ))
+        );
+        Ok(LocalRewards {
+            state,
+            send_store: store,
+        })
     }
+}
+
+/// The local server's Rewards: the API's state, and the same store as the
+/// sender sees it.
+pub struct LocalRewards {
+    pub state: RewardsState,
+    pub send_store: Arc<dyn SendStore>,
 }
 
 /// The embedded database, in the data folder.

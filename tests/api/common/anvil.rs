@@ -142,10 +142,6 @@ kill "$child" 2>/dev/null"#;
         self.rpc("anvil_mine", json!([format!("0x{blocks:x}")])).await;
     }
 
-    pub async fn block(&self) -> u64 {
-        hex_number(&self.rpc("eth_blockNumber", json!([])).await) as u64
-    }
-
     pub async fn automine(&self, on: bool) {
         self.rpc("evm_setAutomine", json!([on])).await;
     }
@@ -206,11 +202,5 @@ kill "$child" 2>/dev/null"#;
         let hex = answer.as_str().unwrap().trim_start_matches("0x");
         let at = |i: usize| u128::from_str_radix(&hex[i * 64..(i + 1) * 64][32..], 16).unwrap();
         (at(1), at(2))
-    }
-
-    /// gasUsed of a mined transaction.
-    pub async fn gas_used(&self, hash: &str) -> u128 {
-        let receipt = self.rpc("eth_getTransactionReceipt", json!([hash])).await;
-        hex_number(&receipt["gasUsed"])
     }
 }

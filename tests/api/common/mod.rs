@@ -84,6 +84,20 @@ pub const TEST_SECRET: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75
 /// The Rewards state on the store under test: one SQLite database in memory
 /// for the whole binary, or the Rewards table on moto (a client per test).
 pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
+    rewards_state_with_queue(
+        clock,
+        Arc::new(rewards::queue::EmbeddedQueue::new(
+            std::time::Duration::from_secs(60),
+        )),
+    )
+    .await
+}
+
+/// The same, with claims' messages going to `queue`.
+pub async fn rewards_state_with_queue(
+    clock: Arc<FixedClock>,
+    queue: Arc<dyn rewards::queue::RewardQueue>,
+) -> rewards::RewardsState {
     use rewards::secrets::{KeySecrets, LocalCipher, ServerSecret};
     let secret = ServerSecret::from_hex(TEST_SECRET).unwrap();
     rewards::RewardsState::new(
@@ -91,9 +105,7 @@ pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
         clock,
         KeySecrets::new(&secret),
         Arc::new(LocalCipher::new(&secret)),
-        Arc::new(rewards::queue::EmbeddedQueue::new(
-            std::time::Duration::from_secs(60),
-        )),
+        queue,
         rewards::catalyst::Catalysts::new(rewards::catalyst::DAO_CATALYSTS),
     )
 }

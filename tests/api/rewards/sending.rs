@@ -18,12 +18,12 @@ use serde_json::{Value, json};
 
 use super::{add_supply, address, call, claim, new_campaign, new_key, rewards_of, router_of};
 use crate::common::anvil::{Anvil, CHAIN_ID};
-use crate::common::{NOW, TEST_SECRET, rewards_state, rewards_store};
+use crate::common::{NOW, TEST_SECRET, rewards_state_with_queue, rewards_store};
 
 /// A campaign on a fresh node: its wallet funded (and a minter of the
 /// collection when asked), items with these max supplies, a master key.
 pub struct Setup {
-    pub anvil: Anvil,
+    pub anvil: Arc<Anvil>,
     pub app: Router,
     pub state: rewards::RewardsState,
     pub store: Arc<dyn SendStore>,
@@ -45,37 +45,70 @@ pub fn config() -> SenderConfig {
 
 impl Setup {
     pub async fn new(max_supplies: &[u64], minter: bool) -> Self {
-        let anvil = Anvil::start();
+        let queue = Arc::new(EmbeddedQueue::new(Duration::from_secs(30)));
+        Self::with_queue(max_supplies, minter, queue).await
+    }
+
+    /// Claims' messages go to `queue`.
+    pub async fn with_queue(
+        max_supplies: &[u64],
+        minter: bool,
+        queue: Arc<dyn RewardQueue>,
+    ) -> Self {
+        let anvil = Arc::new(Anvil::start());
         let collection = anvil.deploy_collection().await;
         for supply in max_supplies {
             anvil.add_item(&collection, *supply).await;
         }
-        let state = rewards_state(Arc::new(FixedClock(NOW))).await;
+        let state = rewards_state_with_queue(Arc::new(FixedClock(NOW)), queue).await;
         let app = router_of(state.clone());
-        let owner = Wallet::random();
-        let campaign = new_campaign(&app, &owner).await;
-        let wallet = call(&app, &owner, "GET", &format!("/api/campaigns/{campaign}"), None)
+        let mut setup = Self {
+            anvil,
+            app,
+            state,
+            store: rewards_store().await,
+            owner: Wallet::random(),
+            campaign: String::new(),
+            wallet: String::new(),
+            collection,
+            secret: String::new(),
+        };
+        setup.open_campaign(minter).await;
+        setup
+    }
+
+    /// Another campaign (owner, wallet, key) on the same node, collection
+    /// and queue; its wallet a minter.
+    pub async fn another_campaign(&self) -> Self {
+        let mut other = Self {
+            anvil: self.anvil.clone(),
+            app: self.app.clone(),
+            state: self.state.clone(),
+            store: self.store.clone(),
+            owner: Wallet::random(),
+            campaign: String::new(),
+            wallet: String::new(),
+            collection: self.collection.clone(),
+            secret: String::new(),
+        };
+        other.open_campaign(true).await;
+        other
+    }
+
+    async fn open_campaign(&mut self, minter: bool) {
+        let (app, owner) = (&self.app, &self.owner);
+        self.campaign = new_campaign(app, owner).await;
+        self.wallet = call(app, owner, "GET", &format!("/api/campaigns/{}", self.campaign), None)
             .await
             .data()["address"]
             .as_str()
             .unwrap()
             .to_string();
-        anvil.fund(&wallet).await;
+        self.anvil.fund(&self.wallet).await;
         if minter {
-            anvil.set_minter(&collection, &wallet).await;
+            self.anvil.set_minter(&self.collection, &self.wallet).await;
         }
-        let (_, secret) = new_key(&app, &owner, &campaign, json!({"name": "door"})).await;
-        Self {
-            anvil,
-            app,
-            state,
-            store: rewards_store().await,
-            owner,
-            campaign,
-            wallet,
-            collection,
-            secret,
-        }
+        self.secret = new_key(app, owner, &self.campaign, json!({"name": "door"})).await.1;
     }
 
     pub fn chains(&self) -> Chains {
@@ -417,4 +450,157 @@ async fn two_senders_at_once_never_share_a_nonce() {
         assert_eq!(setup.reward(id).await.status.as_str(), "confirmed");
     }
     assert_eq!(setup.anvil.item_supply(&setup.collection, 0).await.1, 120);
+}
+
+/// Mines a block every 100 ms until dropped (confirmations need blocks).
+struct Miner(tokio::task::JoinHandle<()>);
+
+impl Miner {
+    fn start(anvil: Arc<Anvil>) -> Self {
+        Self(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                anvil.mine(1).await;
+            }
+        }))
+    }
+}
+
+impl Drop for Miner {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Waits until every reward is confirmed (panics after `limit`).
+async fn until_confirmed(setups: &[&Setup], claimed: &[Vec<(String, String)>], limit: Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let mut left = 0;
+        for (setup, rewards) in setups.iter().zip(claimed) {
+            for (id, _) in rewards {
+                left += usize::from(setup.reward(id).await.status.as_str() != "confirmed");
+            }
+        }
+        if left == 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{left} rewards not confirmed");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// 1,000 rewards over three campaigns through the local server's path:
+/// claims queue their messages in process, the sender task mints them.
+/// (On the DynamoDB emulator, which serves about 20 claims a second, 150.)
+#[tokio::test]
+async fn a_thousand_rewards_over_three_campaigns_are_minted_in_few_transactions() {
+    let total: usize = match std::env::var("LAND_TEST_BACKEND").as_deref() {
+        Ok("dynamodb") => 150,
+        _ => 1_000,
+    };
+    let queue = Arc::new(EmbeddedQueue::new(Duration::from_secs(30)));
+    let first = Setup::with_queue(&[total as u64], true, queue.clone()).await;
+    let campaigns = [first.another_campaign().await, first.another_campaign().await];
+    let setups: Vec<&Setup> = std::iter::once(&first).chain(campaigns.iter()).collect();
+    let started = std::time::Instant::now();
+    let sender = Arc::new(first.sender(config()));
+    let worker = tokio::spawn(worker::run_local(sender.clone(), queue.clone()));
+    let _miner = Miner::start(first.anvil.clone());
+    let mut claimed = Vec::new();
+    for (i, setup) in setups.iter().enumerate() {
+        let n = total / 3 + usize::from(i < total % 3);
+        setup.supply(0, n as u32).await;
+        claimed.push(setup.claims(n).await);
+    }
+    until_confirmed(&setups, &claimed, Duration::from_secs(300)).await;
+    worker.abort();
+    eprintln!("{total} rewards minted and confirmed in {:.1} s", started.elapsed().as_secs_f64());
+
+    for (setup, rewards) in setups.iter().zip(&claimed) {
+        for (_, beneficiary) in rewards {
+            assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+        }
+        let sent = setup.anvil.nonce(&setup.wallet).await as usize;
+        let bound = rewards.len().div_ceil(config().batch_size) + 3;
+        assert!(sent <= bound, "{sent} transactions for {} rewards", rewards.len());
+        assert_eq!(setup.transactions().await.len(), sent);
+    }
+    assert_eq!(first.anvil.item_supply(&first.collection, 0).await.1, total as u128);
+}
+
+/// The function's path: claims queue their messages in SQS (the emulator),
+/// the Lambda handler gets them as an SQS event, as AWS delivers them.
+#[tokio::test]
+async fn the_lambda_handler_mints_what_sqs_delivers_and_reports_a_malformed_body() {
+    let client = aws_sdk_sqs::Client::new(&crate::common::aws::sdk_config().await);
+    let name = format!("rewards-{}", uuid::Uuid::new_v4());
+    let url = rewards::queue::create_queue(&client, &name).await.unwrap();
+    let queue = Arc::new(rewards::queue::SqsQueue::new(client.clone(), url.clone()));
+    let setup = Setup::with_queue(&[100], true, queue.clone()).await;
+    setup.supply(0, 3).await;
+    let claimed = setup.claims(3).await;
+    let sender = setup.sender(config());
+    let template: Value = serde_json::from_str(include_str!("../../../events/reward-sender.json")).unwrap();
+
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        assert!(rounds < 30, "not confirmed: {:?}", setup.statuses(&claimed).await);
+        let out = client
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap();
+        let mut records = Vec::new();
+        for message in out.messages.unwrap_or_default() {
+            let mut record = template["Records"][0].clone();
+            record["messageId"] = json!(message.message_id.unwrap());
+            record["receiptHandle"] = json!(message.receipt_handle.unwrap());
+            record["body"] = json!(message.body.unwrap());
+            records.push(record);
+        }
+        if rounds == 1 {
+            let mut poison = template["Records"][0].clone();
+            poison["messageId"] = json!("poison");
+            poison["body"] = json!("{\"not\": \"a reward\"}");
+            records.push(poison);
+        }
+        let event: aws_lambda_events::event::sqs::SqsEvent =
+            serde_json::from_value(json!({"Records": records.clone()})).unwrap();
+        let response = reward_sender_function::handle(&sender, queue.as_ref(), event).await;
+        let failed: Vec<String> = response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.clone())
+            .collect();
+        if rounds == 1 {
+            assert_eq!(failed, ["poison"], "only the malformed body fails");
+        } else {
+            assert!(failed.is_empty(), "{failed:?}");
+        }
+        // What the function did not report is deleted by Lambda.
+        for record in &records {
+            if record["messageId"] != "poison" {
+                client
+                    .delete_message()
+                    .queue_url(&url)
+                    .receipt_handle(record["receiptHandle"].as_str().unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+        setup.anvil.mine(1).await;
+        if setup.statuses(&claimed).await == vec!["confirmed"; 3] {
+            break;
+        }
+    }
+    for (_, beneficiary) in &claimed {
+        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+    }
+    assert_eq!(setup.anvil.nonce(&setup.wallet).await, 1);
 }
