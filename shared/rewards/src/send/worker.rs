@@ -24,9 +24,12 @@ pub async fn handle(sender: &Sender, queue: &dyn RewardQueue, messages: &[Reward
     }
     let mut failed = Vec::new();
     for (campaign, indexes) in by_campaign {
+        // A re-check carries its chain on; a new reward starts one only
+        // when none is booked.
+        let chained = indexes.iter().any(|&i| messages[i].reward_id.is_none());
         let recheck = match sender.run(campaign).await {
             Ok(Progress::Done) => None,
-            Ok(Progress::Later(after)) => Some((after, true)),
+            Ok(Progress::Later(after)) => Some((after, !chained)),
             // The holder may have read its rewards before these arrived.
             Ok(Progress::Busy) => Some((BUSY_RETRY, false)),
             Ok(Progress::NoRpc(chain_id)) => {
@@ -35,11 +38,11 @@ pub async fn handle(sender: &Sender, queue: &dyn RewardQueue, messages: &[Reward
             }
             Err(SendError::Chain(err)) => {
                 tracing::warn!(%campaign, error = %err, "chain unreachable: trying again later");
-                Some((sender.config().recheck, true))
+                Some((sender.config().recheck, !chained))
             }
             Err(SendError::Wallet(err)) => {
                 tracing::error!(%campaign, error = %err, "campaign wallet unavailable: trying again later");
-                Some((sender.config().recheck, true))
+                Some((sender.config().recheck, !chained))
             }
             Err(err) => {
                 tracing::error!(%campaign, error = %err, "sender run failed: its messages come back");
@@ -58,7 +61,9 @@ pub async fn handle(sender: &Sender, queue: &dyn RewardQueue, messages: &[Reward
 }
 
 /// Queues a re-check of the campaign after `after`. A `booked` one is sent
-/// only when no re-check is booked already, so re-checks never multiply.
+/// only when no re-check is booked for later already, so re-checks never
+/// multiply; an unbooked one continues a chain of re-checks (one message
+/// in, one out).
 async fn book(
     sender: &Sender,
     queue: &dyn RewardQueue,
