@@ -9,10 +9,13 @@
 #      imported with `seed`, then every HTTP behaviour test again on DynamoDB,
 #   4. a schemathesis fuzz pass over the OpenAPI description against the local
 #      server on 127.0.0.1,
-#   5. `cargo lambda watch` on 127.0.0.1, with one request per function.
-# Tools go into ignored folders: schemathesis into .venv, moto into
-# .tools/moto, cargo-lambda into .tools/cargo-lambda. The servers it starts
-# stop with the script, whatever happens.
+#   5. `cargo lambda watch` on 127.0.0.1, with one request per function and
+#      the reward sender's SQS event.
+# The reward sender's tests start their own anvil (a local Ethereum node) on
+# 127.0.0.1 from .tools/anvil. Tools go into ignored folders: schemathesis
+# into .venv, moto into .tools/moto, cargo-lambda into .tools/cargo-lambda,
+# anvil (npm) into .tools/anvil. The servers it starts stop with the script,
+# whatever happens.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,12 +23,13 @@ cd "$ROOT"
 SCHEMATHESIS_VERSION="4.32.5"
 MOTO_VERSION="5.2.5"
 CARGO_LAMBDA_VERSION="1.9.2"
+ANVIL_VERSION="1.7.1"
 # The modules of the `api` test binary that test HTTP behaviour on the store
 # under test; the others (caches, persistence, queue) run once.
 HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::
               rewards::auth:: rewards::campaigns:: rewards::keys:: rewards::roles:: rewards::supply:: rewards::users::
               rewards::secrets::a_campaign_wallet_key rewards::claims:: rewards::scenes:: rewards::captcha::
-              rewards::catalyst:: rewards::contention::)
+              rewards::catalyst:: rewards::contention:: rewards::sending::)
 
 step() { printf '\n==> %s\n' "$*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -50,7 +54,7 @@ trap cleanup EXIT INT TERM
 # Each server in a process group of its own, so that stopping it stops its children.
 set -m
 
-step "tools: schemathesis $SCHEMATHESIS_VERSION (.venv), moto $MOTO_VERSION (.tools/moto), cargo-lambda $CARGO_LAMBDA_VERSION (.tools/cargo-lambda)"
+step "tools: schemathesis $SCHEMATHESIS_VERSION (.venv), moto $MOTO_VERSION (.tools/moto), cargo-lambda $CARGO_LAMBDA_VERSION (.tools/cargo-lambda), anvil $ANVIL_VERSION (.tools/anvil)"
 if ! .venv/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
@@ -58,6 +62,12 @@ fi
 if ! .tools/moto/bin/python -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
   python3 -m venv .tools/moto
   .tools/moto/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+fi
+if ! .tools/anvil/node_modules/.bin/anvil --version 2>/dev/null | grep -q "$ANVIL_VERSION"; then
+  mkdir -p .tools/anvil
+  [[ -f .tools/anvil/package.json ]] || echo '{"private": true}' > .tools/anvil/package.json
+  # The platform package carries the binary; its postinstall only checks it.
+  npm install --prefix .tools/anvil --silent --no-audit --no-fund --ignore-scripts "@foundry-rs/anvil@$ANVIL_VERSION"
 fi
 if ! .tools/cargo-lambda/bin/cargo-lambda lambda --version 2>/dev/null | grep -q "$CARGO_LAMBDA_VERSION"; then
   python3 -m venv .tools/cargo-lambda
@@ -177,6 +187,15 @@ for call in "/api/rewards?campaign_id=$CAMPAIGN 201" "/api/captcha 201"; do
   echo "POST $path: $status ok"
 done
 WATCHED=$((WATCHED + 3))
+# The reward sender, as the queue invokes it: its SQS event (a reward of a
+# campaign this table does not hold) is handled and nothing is reported failed.
+if ! PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" cargo lambda invoke reward-sender --data-file events/reward-sender.json \
+     --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT" > "$WORK/watch.json" 2> "$WORK/invoke.log" \
+   || ! python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1])).get("batchItemFailures") == [] else 1)' "$WORK/watch.json"; then
+  cat "$WORK/watch.json" "$WORK/invoke.log"; tail -n 40 "$WORK/watch.log"; echo "cargo lambda invoke reward-sender failed" >&2; exit 1
+fi
+echo "reward-sender (events/reward-sender.json): no failure reported"
+WATCHED=$((WATCHED + 1))
 
 read -r EMB_PASSED EMB_FAILED <<< "$(count "$WORK/embedded.log")"
 read -r DYN_PASSED DYN_FAILED <<< "$(count "$WORK/dynamodb.log")"

@@ -85,7 +85,10 @@ async fn every_event_file_is_answered_by_its_function_as_the_server_answers() {
         // Rewards events: `signed_rewards_events_reach_their_functions` and
         // `claim_and_captcha_events_reach_their_functions`; the SQS event of
         // the reward sender: rewards::sending.
-        if matches!(family.as_str(), "campaigns" | "rewards" | "captcha" | "reward") {
+        if matches!(
+            family.as_str(),
+            "campaigns" | "rewards" | "captcha" | "reward"
+        ) {
             continue;
         }
         let event = std::fs::read_to_string(&path).unwrap();

@@ -31,10 +31,9 @@ pub fn issue_tokens_data(mints: &[Mint]) -> Result<Vec<u8>, ChainError> {
     let mut items = Vec::with_capacity(mints.len());
     for mint in mints {
         beneficiaries.push(Token::Address(address(&mint.beneficiary)?));
-        items.push(Token::Uint(
-            U256::from_dec_str(&mint.item)
-                .map_err(|e| ChainError::Invalid(format!("item id {}: {e}", mint.item)))?,
-        ));
+        items.push(Token::Uint(U256::from_dec_str(&mint.item).map_err(
+            |e| ChainError::Invalid(format!("item id {}: {e}", mint.item)),
+        )?));
     }
     let mut data = issue_tokens_selector().to_vec();
     data.extend(encode(&[Token::Array(beneficiaries), Token::Array(items)]));
@@ -99,6 +98,10 @@ pub fn chains_from_env() -> Chains {
         let Some(id) = name.strip_prefix("RPC_URL_") else {
             continue;
         };
+        // An empty value (a template parameter left empty) means no node.
+        if value.trim().is_empty() {
+            continue;
+        }
         let Ok(id) = id.parse::<u64>() else {
             tracing::warn!(variable = %name, "not a chain id: ignored");
             continue;
@@ -114,11 +117,21 @@ pub fn chains_from_env() -> Chains {
 #[async_trait]
 impl Chain for EthChain {
     async fn block_number(&self) -> Result<u64, ChainError> {
-        Ok(self.provider.get_block_number().await.map_err(judged)?.as_u64())
+        Ok(self
+            .provider
+            .get_block_number()
+            .await
+            .map_err(judged)?
+            .as_u64())
     }
 
     async fn gas_price(&self) -> Result<u128, ChainError> {
-        Ok(self.provider.get_gas_price().await.map_err(judged)?.as_u128())
+        Ok(self
+            .provider
+            .get_gas_price()
+            .await
+            .map_err(judged)?
+            .as_u128())
     }
 
     async fn mined_nonce(&self, address_text: &str) -> Result<u64, ChainError> {
@@ -144,7 +157,12 @@ impl Chain for EthChain {
             .to(address(collection)?)
             .data(issue_tokens_data(mints)?)
             .into();
-        match self.provider.estimate_gas(&call, None).await.map_err(judged) {
+        match self
+            .provider
+            .estimate_gas(&call, None)
+            .await
+            .map_err(judged)
+        {
             Ok(gas) => Ok(Ok(gas.as_u64())),
             Err(ChainError::Refused(reason)) => Ok(Err(reason)),
             Err(other) => Err(other),
@@ -227,7 +245,8 @@ mod tests {
         // ERC721CollectionV2), then two offsets, then each array: its length
         // (1) and its element.
         let artifact: serde_json::Value =
-            serde_json::from_str(include_str!("../../../contracts/RewardsCollection.json")).unwrap();
+            serde_json::from_str(include_str!("../../../contracts/RewardsCollection.json"))
+                .unwrap();
         assert_eq!(
             hex::encode(&data[..4]),
             artifact["methodIdentifiers"]["issueTokens(address[],uint256[])"]

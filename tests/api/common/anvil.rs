@@ -32,7 +32,8 @@ fn binary() -> PathBuf {
     if let Ok(path) = std::env::var("ANVIL") {
         return PathBuf::from(path);
     }
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/anvil/node_modules/.bin/anvil");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/anvil/node_modules/.bin/anvil");
     assert!(
         path.exists(),
         "{} is missing: run scripts/test.sh once, it installs anvil",
@@ -88,7 +89,9 @@ kill "$child" 2>/dev/null"#;
             .spawn()
             .expect("start anvil");
         let mut line = String::new();
-        BufReader::new(sh.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(sh.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let pid = line.trim().parse().expect("anvil's pid");
         wait_for_port(port, Duration::from_secs(30), "anvil");
         Self {
@@ -135,11 +138,13 @@ kill "$child" 2>/dev/null"#;
     }
 
     pub async fn call(&self, to: &str, data: &str) -> Value {
-        self.rpc("eth_call", json!([{"to": to, "data": data}, "latest"])).await
+        self.rpc("eth_call", json!([{"to": to, "data": data}, "latest"]))
+            .await
     }
 
     pub async fn mine(&self, blocks: u64) {
-        self.rpc("anvil_mine", json!([format!("0x{blocks:x}")])).await;
+        self.rpc("anvil_mine", json!([format!("0x{blocks:x}")]))
+            .await;
     }
 
     pub async fn automine(&self, on: bool) {
@@ -148,8 +153,11 @@ kill "$child" 2>/dev/null"#;
 
     /// Sets the base fee of the next block (wei) and mines it.
     pub async fn base_fee(&self, wei: u128) {
-        self.rpc("anvil_setNextBlockBaseFeePerGas", json!([format!("0x{wei:x}")]))
-            .await;
+        self.rpc(
+            "anvil_setNextBlockBaseFeePerGas",
+            json!([format!("0x{wei:x}")]),
+        )
+        .await;
         self.mine(1).await;
     }
 
@@ -160,13 +168,18 @@ kill "$child" 2>/dev/null"#;
 
     /// Transactions `address` sent that were mined.
     pub async fn nonce(&self, address: &str) -> u64 {
-        hex_number(&self.rpc("eth_getTransactionCount", json!([address, "latest"])).await) as u64
+        hex_number(
+            &self
+                .rpc("eth_getTransactionCount", json!([address, "latest"]))
+                .await,
+        ) as u64
     }
 
     /// Deploys the bundled collection; its address.
     pub async fn deploy_collection(&self) -> String {
         let artifact: Value =
-            serde_json::from_str(include_str!("../../../contracts/RewardsCollection.json")).unwrap();
+            serde_json::from_str(include_str!("../../../contracts/RewardsCollection.json"))
+                .unwrap();
         let receipt = self
             .transact(None, artifact["bytecode"].as_str().unwrap())
             .await;
@@ -175,7 +188,11 @@ kill "$child" 2>/dev/null"#;
 
     /// Adds an item with this max supply; items are numbered from 0.
     pub async fn add_item(&self, collection: &str, max_supply: u64) {
-        let data = format!("0x{}{}", selector("addItem(uint256)"), word(&max_supply.to_string()));
+        let data = format!(
+            "0x{}{}",
+            selector("addItem(uint256)"),
+            word(&max_supply.to_string())
+        );
         self.transact(Some(collection), &data).await;
     }
 
@@ -197,7 +214,11 @@ kill "$child" 2>/dev/null"#;
 
     /// (max supply, total supply) of an item, from the v2 `items(uint256)` getter.
     pub async fn item_supply(&self, collection: &str, item: u64) -> (u128, u128) {
-        let data = format!("0x{}{}", selector("items(uint256)"), word(&item.to_string()));
+        let data = format!(
+            "0x{}{}",
+            selector("items(uint256)"),
+            word(&item.to_string())
+        );
         let answer = self.call(collection, &data).await;
         let hex = answer.as_str().unwrap().trim_start_matches("0x");
         let at = |i: usize| u128::from_str_radix(&hex[i * 64..(i + 1) * 64][32..], 16).unwrap();

@@ -654,7 +654,10 @@ async fn each_claim_reaches_the_reward_queue() {
         queued.extend(batch.into_iter().map(|m| m.unwrap().message));
     }
     for id in &assigned {
-        let message = queued.iter().find(|m| m.reward_id.as_ref() == Some(id)).expect("queued");
+        let message = queued
+            .iter()
+            .find(|m| m.reward_id.as_ref() == Some(id))
+            .expect("queued");
         assert_eq!(message.campaign_id, campaign);
     }
     // Delivered: nothing of theirs is left in the outbox.
@@ -718,7 +721,11 @@ async fn a_message_the_queue_refused_is_sent_by_the_sweep() {
         if batch.is_empty() {
             break;
         }
-        queued.extend(batch.into_iter().filter_map(|m| m.unwrap().message.reward_id));
+        queued.extend(
+            batch
+                .into_iter()
+                .filter_map(|m| m.unwrap().message.reward_id),
+        );
     }
     assert!(queued.contains(&id), "the sweep sent it");
     let left: Vec<String> = state

@@ -138,7 +138,11 @@ async fn two_thousand_concurrent_claims_give_each_stock_row_once_within_limits()
         if batch.is_empty() {
             break;
         }
-        queued.extend(batch.into_iter().filter_map(|m| m.unwrap().message.reward_id));
+        queued.extend(
+            batch
+                .into_iter()
+                .filter_map(|m| m.unwrap().message.reward_id),
+        );
     }
     for id in distinct {
         assert!(queued.contains(id), "reward {id} assigned but never queued");

@@ -98,9 +98,15 @@ impl Setup {
     async fn open_campaign(&mut self, minter: bool) {
         let (app, owner) = (&self.app, &self.owner);
         self.campaign = new_campaign(app, owner).await;
-        self.wallet = call(app, owner, "GET", &format!("/api/campaigns/{}", self.campaign), None)
-            .await
-            .data()["address"]
+        self.wallet = call(
+            app,
+            owner,
+            "GET",
+            &format!("/api/campaigns/{}", self.campaign),
+            None,
+        )
+        .await
+        .data()["address"]
             .as_str()
             .unwrap()
             .to_string();
@@ -108,7 +114,9 @@ impl Setup {
         if minter {
             self.anvil.set_minter(&self.collection, &self.wallet).await;
         }
-        self.secret = new_key(app, owner, &self.campaign, json!({"name": "door"})).await.1;
+        self.secret = new_key(app, owner, &self.campaign, json!({"name": "door"}))
+            .await
+            .1;
     }
 
     pub fn chains(&self) -> Chains {
@@ -214,14 +222,24 @@ async fn a_message_delivered_three_times_mints_once_then_confirms() {
     assert!(worker::handle(&sender, &queue, &again).await.is_empty());
     assert!(worker::handle(&sender, &queue, &again).await.is_empty());
 
-    assert_eq!(setup.anvil.nonce(&setup.wallet).await, 1, "one transaction for the five");
+    assert_eq!(
+        setup.anvil.nonce(&setup.wallet).await,
+        1,
+        "one transaction for the five"
+    );
     for (id, beneficiary) in &claimed {
-        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+        assert_eq!(
+            setup.anvil.balance_of(&setup.collection, beneficiary).await,
+            1
+        );
         let reward = setup.reward(id).await;
         assert_eq!(reward.status.as_str(), "success");
         assert!(reward.block_number.is_some());
     }
-    assert_eq!(setup.anvil.item_supply(&setup.collection, 0).await, (100, 5));
+    assert_eq!(
+        setup.anvil.item_supply(&setup.collection, 0).await,
+        (100, 5)
+    );
 
     setup.anvil.mine(2).await;
     setup.drive(&sender, 3).await;
@@ -235,9 +253,19 @@ async fn a_message_delivered_three_times_mints_once_then_confirms() {
     assert_eq!(row["campaign_address"], setup.wallet);
     assert_eq!(row["collection"], setup.collection);
     assert_eq!(row["error"], false);
-    assert!(row.get("attempts").is_none(), "signed bytes stay inside: {row}");
+    assert!(
+        row.get("attempts").is_none(),
+        "signed bytes stay inside: {row}"
+    );
     let hash = row["transaction_hash"].as_str().unwrap();
-    assert_eq!(setup.reward(&claimed[0].0).await.transaction_hash.as_deref(), Some(hash));
+    assert_eq!(
+        setup
+            .reward(&claimed[0].0)
+            .await
+            .transaction_hash
+            .as_deref(),
+        Some(hash)
+    );
     // Nothing is sent twice later either.
     assert_eq!(setup.anvil.nonce(&setup.wallet).await, 1);
 }
@@ -259,7 +287,11 @@ async fn a_crash_after_the_broadcast_sends_the_same_bytes_again() {
         Err(rewards::send::SendError::Crashed)
     ));
     // The broadcast happened, nothing said so: the rows still say "built".
-    let built = setup.store.open_transactions(&setup.campaign).await.unwrap();
+    let built = setup
+        .store
+        .open_transactions(&setup.campaign)
+        .await
+        .unwrap();
     assert_eq!(built.len(), 1);
     assert_eq!(built[0].row.status.as_str(), "assigned");
     let hash = built[0].attempts[0].hash.clone();
@@ -270,8 +302,14 @@ async fn a_crash_after_the_broadcast_sends_the_same_bytes_again() {
     setup.drive(&restarted, 6).await;
     assert_eq!(setup.anvil.nonce(&setup.wallet).await, 1, "one transaction");
     for (id, beneficiary) in &claimed {
-        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
-        assert_eq!(setup.reward(id).await.transaction_hash.as_deref(), Some(hash.as_str()));
+        assert_eq!(
+            setup.anvil.balance_of(&setup.collection, beneficiary).await,
+            1
+        );
+        assert_eq!(
+            setup.reward(id).await.transaction_hash.as_deref(),
+            Some(hash.as_str())
+        );
     }
     assert_eq!(setup.statuses(&claimed).await, vec!["confirmed"; 3]);
 }
@@ -286,7 +324,10 @@ async fn an_unreachable_node_loses_nothing() {
     let sender = setup.sender_on(Chains::new([(CHAIN_ID, down)]), config());
     let queue = EmbeddedQueue::new(Duration::from_secs(30));
     let failed = worker::handle(&sender, &queue, &[message(&setup, &claimed[0].0)]).await;
-    assert!(failed.is_empty(), "an outage sends nothing to the dead-letter queue");
+    assert!(
+        failed.is_empty(),
+        "an outage sends nothing to the dead-letter queue"
+    );
     assert_eq!(setup.statuses(&claimed).await, vec!["assigned"; 2]);
     // A re-check was queued for when the node is back.
     let recheck = queue.receive(10, Duration::from_secs(2)).await.unwrap();
@@ -298,7 +339,10 @@ async fn an_unreachable_node_loses_nothing() {
 
     setup.drive(&setup.sender(config()), 6).await;
     for (_, beneficiary) in &claimed {
-        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+        assert_eq!(
+            setup.anvil.balance_of(&setup.collection, beneficiary).await,
+            1
+        );
     }
 }
 
@@ -313,7 +357,10 @@ async fn an_exhausted_item_is_rejected_and_the_rest_of_its_batch_delivered() {
     setup.drive(&sender, 12).await;
 
     for (_, beneficiary) in &first {
-        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+        assert_eq!(
+            setup.anvil.balance_of(&setup.collection, beneficiary).await,
+            1
+        );
     }
     let mut minted = 0;
     for (id, beneficiary) in &scarce {
@@ -321,10 +368,16 @@ async fn an_exhausted_item_is_rejected_and_the_rest_of_its_batch_delivered() {
         match reward.status.as_str() {
             "confirmed" => {
                 minted += 1;
-                assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+                assert_eq!(
+                    setup.anvil.balance_of(&setup.collection, beneficiary).await,
+                    1
+                );
             }
             "rejected" => {
-                assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 0);
+                assert_eq!(
+                    setup.anvil.balance_of(&setup.collection, beneficiary).await,
+                    0
+                );
                 let why = reward.error_message.unwrap();
                 assert!(why.contains("ITEM_EXHAUSTED"), "{why}");
             }
@@ -350,7 +403,11 @@ async fn a_wallet_that_is_not_a_minter_gets_its_rewards_rejected() {
         let why = reward.error_message.unwrap();
         assert!(why.contains("CALLER_CAN_NOT_MINT"), "{why}");
     }
-    assert_eq!(setup.anvil.nonce(&setup.wallet).await, 0, "nothing was sent");
+    assert_eq!(
+        setup.anvil.nonce(&setup.wallet).await,
+        0,
+        "nothing was sent"
+    );
 }
 
 #[tokio::test]
@@ -375,7 +432,11 @@ async fn a_gas_price_over_max_gas_defers_until_it_drops() {
             Progress::Later(_)
         ));
     }
-    assert_eq!(setup.statuses(&claimed).await, vec!["assigned"; 2], "deferred, not failed");
+    assert_eq!(
+        setup.statuses(&claimed).await,
+        vec!["assigned"; 2],
+        "deferred, not failed"
+    );
     assert_eq!(setup.anvil.nonce(&setup.wallet).await, 0);
 
     setup.anvil.base_fee(1_000_000_000).await;
@@ -394,7 +455,11 @@ async fn a_stuck_transaction_is_replaced_and_mints_once() {
         sender.run(&setup.campaign).await.unwrap(),
         Progress::Later(_)
     ));
-    let first = setup.store.open_transactions(&setup.campaign).await.unwrap();
+    let first = setup
+        .store
+        .open_transactions(&setup.campaign)
+        .await
+        .unwrap();
     let first_hash = first[0].attempts[0].hash.clone();
     // Fees rise above what it offers: blocks go by without it.
     let offered = first[0].attempts[0].gas_price();
@@ -405,20 +470,40 @@ async fn a_stuck_transaction_is_replaced_and_mints_once() {
         sender.run(&setup.campaign).await.unwrap(),
         Progress::Later(_)
     ));
-    let replaced = setup.store.open_transactions(&setup.campaign).await.unwrap();
+    let replaced = setup
+        .store
+        .open_transactions(&setup.campaign)
+        .await
+        .unwrap();
     assert_eq!(replaced.len(), 1, "a replacement, not a second transaction");
     let attempts = &replaced[0].attempts;
     assert_eq!(attempts.len(), 2);
-    assert!(attempts[1].gas_price() >= offered + offered / 10, "at least 10% more");
+    assert!(
+        attempts[1].gas_price() >= offered + offered / 10,
+        "at least 10% more"
+    );
     setup.anvil.automine(true).await;
     setup.drive(&sender, 8).await;
 
-    assert_eq!(setup.anvil.nonce(&setup.wallet).await, 1, "one nonce, one mint");
+    assert_eq!(
+        setup.anvil.nonce(&setup.wallet).await,
+        1,
+        "one nonce, one mint"
+    );
     let settled = setup.reward(&claimed[0].0).await;
-    assert_ne!(settled.transaction_hash.as_deref(), Some(first_hash.as_str()));
-    assert_eq!(settled.transaction_hash.as_deref(), Some(attempts[1].hash.as_str()));
+    assert_ne!(
+        settled.transaction_hash.as_deref(),
+        Some(first_hash.as_str())
+    );
+    assert_eq!(
+        settled.transaction_hash.as_deref(),
+        Some(attempts[1].hash.as_str())
+    );
     for (_, beneficiary) in &claimed {
-        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+        assert_eq!(
+            setup.anvil.balance_of(&setup.collection, beneficiary).await,
+            1
+        );
     }
     assert_eq!(setup.transactions().await[0]["retries"], 1);
 }
@@ -443,11 +528,17 @@ async fn two_senders_at_once_never_share_a_nonce() {
     let mut nonces = HashSet::new();
     let rows = setup.transactions().await;
     for row in &rows {
-        assert!(nonces.insert(row["nonce"].as_u64().unwrap()), "nonce used twice: {rows:?}");
+        assert!(
+            nonces.insert(row["nonce"].as_u64().unwrap()),
+            "nonce used twice: {rows:?}"
+        );
     }
     assert_eq!(setup.anvil.nonce(&setup.wallet).await, rows.len() as u64);
     for (id, beneficiary) in &claimed {
-        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+        assert_eq!(
+            setup.anvil.balance_of(&setup.collection, beneficiary).await,
+            1
+        );
         assert_eq!(setup.reward(id).await.status.as_str(), "confirmed");
     }
     assert_eq!(setup.anvil.item_supply(&setup.collection, 0).await.1, 120);
@@ -481,7 +572,8 @@ async fn until_confirmed(setups: &[&Setup], limit: Duration) {
         let mut left = Vec::new();
         for setup in setups {
             for line in setup.store.supply(&setup.campaign).await.unwrap() {
-                if line.unassigned + line.assigned + line.sending + line.success + line.rejected > 0 {
+                if line.unassigned + line.assigned + line.sending + line.success + line.rejected > 0
+                {
                     left.push(line);
                 }
             }
@@ -489,7 +581,10 @@ async fn until_confirmed(setups: &[&Setup], limit: Duration) {
         if left.is_empty() {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "not confirmed: {left:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not confirmed: {left:?}"
+        );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
@@ -505,7 +600,10 @@ async fn a_thousand_rewards_over_three_campaigns_are_minted_in_few_transactions(
     };
     let queue = Arc::new(EmbeddedQueue::new(Duration::from_secs(30)));
     let first = Setup::with_queue(&[total as u64], true, queue.clone()).await;
-    let campaigns = [first.another_campaign().await, first.another_campaign().await];
+    let campaigns = [
+        first.another_campaign().await,
+        first.another_campaign().await,
+    ];
     let setups: Vec<&Setup> = std::iter::once(&first).chain(campaigns.iter()).collect();
     let started = std::time::Instant::now();
     let sender = Arc::new(first.sender(config()));
@@ -519,19 +617,36 @@ async fn a_thousand_rewards_over_three_campaigns_are_minted_in_few_transactions(
     }
     until_confirmed(&setups, Duration::from_secs(300)).await;
     worker.abort();
-    eprintln!("{total} rewards minted and confirmed in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{total} rewards minted and confirmed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     for (setup, rewards) in setups.iter().zip(&claimed) {
         for (_, beneficiary) in rewards {
-            assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+            assert_eq!(
+                setup.anvil.balance_of(&setup.collection, beneficiary).await,
+                1
+            );
         }
         let sent = setup.anvil.nonce(&setup.wallet).await as usize;
         let bound = rewards.len().div_ceil(config().batch_size) + 3;
-        assert!(sent <= bound, "{sent} transactions for {} rewards", rewards.len());
-        eprintln!("campaign {}: {} rewards in {sent} transactions", setup.campaign, rewards.len());
+        assert!(
+            sent <= bound,
+            "{sent} transactions for {} rewards",
+            rewards.len()
+        );
+        eprintln!(
+            "campaign {}: {} rewards in {sent} transactions",
+            setup.campaign,
+            rewards.len()
+        );
         assert_eq!(setup.transactions().await.len(), sent);
     }
-    assert_eq!(first.anvil.item_supply(&first.collection, 0).await.1, total as u128);
+    assert_eq!(
+        first.anvil.item_supply(&first.collection, 0).await.1,
+        total as u128
+    );
 }
 
 /// The function's path: claims queue their messages in SQS (the emulator),
@@ -546,12 +661,17 @@ async fn the_lambda_handler_mints_what_sqs_delivers_and_reports_a_malformed_body
     setup.supply(0, 3).await;
     let claimed = setup.claims(3).await;
     let sender = setup.sender(config());
-    let template: Value = serde_json::from_str(include_str!("../../../events/reward-sender.json")).unwrap();
+    let template: Value =
+        serde_json::from_str(include_str!("../../../events/reward-sender.json")).unwrap();
 
     let mut rounds = 0;
     loop {
         rounds += 1;
-        assert!(rounds < 30, "not confirmed: {:?}", setup.statuses(&claimed).await);
+        assert!(
+            rounds < 30,
+            "not confirmed: {:?}",
+            setup.statuses(&claimed).await
+        );
         let out = client
             .receive_message()
             .queue_url(&url)
@@ -605,7 +725,10 @@ async fn the_lambda_handler_mints_what_sqs_delivers_and_reports_a_malformed_body
         }
     }
     for (_, beneficiary) in &claimed {
-        assert_eq!(setup.anvil.balance_of(&setup.collection, beneficiary).await, 1);
+        assert_eq!(
+            setup.anvil.balance_of(&setup.collection, beneficiary).await,
+            1
+        );
     }
     assert_eq!(setup.anvil.nonce(&setup.wallet).await, 1);
 }

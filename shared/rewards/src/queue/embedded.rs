@@ -97,7 +97,9 @@ impl RewardQueue for EmbeddedQueue {
             // Hidden like a message in flight, under a receipt no one holds:
             // it comes forward when its delay runs out.
             let until = Instant::now() + delay.min(super::MAX_DELAY);
-            state.in_flight.insert(format!("{id}-delayed"), (entry, until));
+            state
+                .in_flight
+                .insert(format!("{id}-delayed"), (entry, until));
         }
         drop(state);
         self.arrived.notify_waiters();
@@ -173,7 +175,11 @@ mod tests {
             .send_after(&RewardMessage::recheck("c"), Duration::from_millis(200))
             .await
             .unwrap();
-        assert!(receive(&queue, 10, Duration::from_millis(50)).await.is_empty());
+        assert!(
+            receive(&queue, 10, Duration::from_millis(50))
+                .await
+                .is_empty()
+        );
         let got = receive(&queue, 10, Duration::from_secs(2)).await;
         assert_eq!(got[0].message, RewardMessage::recheck("c"));
         assert_eq!(got[0].receive_count, 1);

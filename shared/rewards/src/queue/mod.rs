@@ -92,8 +92,11 @@ pub trait RewardQueue: Send + Sync {
     }
     /// Enqueues a message that becomes visible after `delay` (at most
     /// [`MAX_DELAY`]); returns its id.
-    async fn send_after(&self, message: &RewardMessage, delay: Duration)
-    -> Result<String, QueueError>;
+    async fn send_after(
+        &self,
+        message: &RewardMessage,
+        delay: Duration,
+    ) -> Result<String, QueueError>;
     /// Up to `max` messages (at most 10), waiting up to `wait` for the first.
     /// Each message is judged on its own: a malformed one never fails the batch.
     async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Received>, QueueError>;

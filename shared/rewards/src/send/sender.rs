@@ -68,7 +68,9 @@ impl SenderConfig {
             };
             match text.trim().parse::<u64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-                _ => Err(format!("{name} must be a whole number from {min} to {max}, got \"{text}\"")),
+                _ => Err(format!(
+                    "{name} must be a whole number from {min} to {max}, got \"{text}\""
+                )),
             }
         };
         if let Some(n) = number("REWARDS_BATCH_SIZE", 1, Self::MAX_BATCH_SIZE as u64)? {
@@ -198,7 +200,11 @@ impl Sender {
     pub async fn run(&self, campaign_id: &str) -> Result<Progress, SendError> {
         let now = self.now();
         let until = Timestamp(now.ms() + self.config.lease.as_millis() as i64);
-        if !self.store.lease(campaign_id, &self.holder, now, until).await? {
+        if !self
+            .store
+            .lease(campaign_id, &self.holder, now, until)
+            .await?
+        {
             return Ok(Progress::Busy);
         }
         let result = self.run_leased(campaign_id).await;
@@ -224,7 +230,12 @@ impl Sender {
         // transaction still in flight.
         let in_flight_nonce = open
             .iter()
-            .filter(|tx| matches!(tx.row.status, RewardStatus::Assigned | RewardStatus::Sending))
+            .filter(|tx| {
+                matches!(
+                    tx.row.status,
+                    RewardStatus::Assigned | RewardStatus::Sending
+                )
+            })
             .filter_map(|tx| tx.row.nonce)
             .max()
             .map(|n| n + 1);
@@ -342,8 +353,12 @@ impl Sender {
         tx.row.updated_at = now;
         self.store.save(&tx, None).await?;
         tracing::warn!(campaign = %campaign.id, transaction = %tx.row.id, block = receipt.block, "reverted on chain");
-        self.count_failures(&tx.reward_ids, "the transaction reverted on chain", Some(&tx))
-            .await?;
+        self.count_failures(
+            &tx.reward_ids,
+            "the transaction reverted on chain",
+            Some(&tx),
+        )
+        .await?;
         Ok(true)
     }
 
@@ -527,7 +542,9 @@ impl Sender {
             .store
             .sealed_wallet(&campaign.id)
             .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("campaign {} has no wallet", campaign.id)))?;
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("campaign {} has no wallet", campaign.id))
+            })?;
         Ok(self.cipher.open(&campaign.id, &sealed).await?)
     }
 
@@ -557,7 +574,10 @@ impl Sender {
             .max(in_flight_nonce.unwrap_or(0));
         let mut by_collection: BTreeMap<&str, Vec<&Reward>> = BTreeMap::new();
         for reward in &pending {
-            by_collection.entry(&reward.target).or_default().push(reward);
+            by_collection
+                .entry(&reward.target)
+                .or_default()
+                .push(reward);
         }
         let mut later = pending.len() == PAGE;
         for (collection, rewards) in by_collection {

@@ -102,17 +102,24 @@ pub trait SendStore: RewardsStore {
     /// Stores the transaction, and (with a move) moves its rewards.
     async fn save(&self, tx: &Outgoing, rewards: Option<&RewardMove>) -> StoreResult<()>;
     /// Takes these rewards out of the transaction: assigned and free again.
-    async fn unreserve(&self, tx: &Outgoing, reward_ids: &[String], now: Timestamp)
-    -> StoreResult<()>;
+    async fn unreserve(
+        &self,
+        tx: &Outgoing,
+        reward_ids: &[String],
+        now: Timestamp,
+    ) -> StoreResult<()>;
     /// Rejects assigned rewards (free, or of a transaction) with the reason.
-    async fn reject(&self, reward_ids: &[String], reason: &str, now: Timestamp)
-    -> StoreResult<()>;
+    async fn reject(&self, reward_ids: &[String], reason: &str, now: Timestamp) -> StoreResult<()>;
     /// Counts one more failed attempt for each reward; returns the counts.
     async fn note_failures(&self, reward_ids: &[String]) -> StoreResult<Vec<u32>>;
     /// Books a re-check of the campaign at `at`, unless one is booked
     /// already for a time after `now`: true when booked (send its message).
-    async fn book_recheck(&self, campaign_id: &str, now: Timestamp, at: Timestamp)
-    -> StoreResult<bool>;
+    async fn book_recheck(
+        &self,
+        campaign_id: &str,
+        now: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
     /// Campaigns with pending rewards or open transactions.
     async fn campaigns_with_work(&self) -> StoreResult<Vec<String>>;
 }

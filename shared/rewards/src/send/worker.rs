@@ -17,10 +17,17 @@ const BUSY_RETRY: Duration = Duration::from_secs(2);
 /// later delivery may not). A chain that cannot be reached fails nothing:
 /// a re-check message is booked instead, so an RPC outage never sends
 /// messages to the dead-letter queue.
-pub async fn handle(sender: &Sender, queue: &dyn RewardQueue, messages: &[RewardMessage]) -> Vec<usize> {
+pub async fn handle(
+    sender: &Sender,
+    queue: &dyn RewardQueue,
+    messages: &[RewardMessage],
+) -> Vec<usize> {
     let mut by_campaign: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, message) in messages.iter().enumerate() {
-        by_campaign.entry(&message.campaign_id).or_default().push(index);
+        by_campaign
+            .entry(&message.campaign_id)
+            .or_default()
+            .push(index);
     }
     let mut failed = Vec::new();
     for (campaign, indexes) in by_campaign {
@@ -153,7 +160,10 @@ async fn announce(sender: &Sender, queue: &dyn RewardQueue) {
         }
     }
     for chain_id in silent {
-        tracing::warn!(chain_id, "rewards of chain {chain_id} stay assigned: set RPC_URL_{chain_id} to send them");
+        tracing::warn!(
+            chain_id,
+            "rewards of chain {chain_id} stay assigned: set RPC_URL_{chain_id} to send them"
+        );
     }
     if sender.chains().ids().is_empty() {
         tracing::info!("no RPC_URL_<chain_id> set: assigned rewards are not sent");

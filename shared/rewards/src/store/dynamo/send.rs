@@ -38,7 +38,10 @@ fn number(value: i64) -> AttributeValue {
 }
 
 impl DynamoRewards {
-    fn sender_update(&self, campaign_id: &str) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+    fn sender_update(
+        &self,
+        campaign_id: &str,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
         self.client()
             .update_item()
             .table_name(self.name())
@@ -46,7 +49,11 @@ impl DynamoRewards {
             .key(SK, s(SENDER_SK))
     }
 
-    fn reward_update(&self, campaign_id: &str, id: &str) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+    fn reward_update(
+        &self,
+        campaign_id: &str,
+        id: &str,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
         self.client()
             .update_item()
             .table_name(self.name())
@@ -237,7 +244,10 @@ impl SendStore for DynamoRewards {
                         .expression_attribute_names("#spk", BY_STOCK.1)
                         .expression_attribute_names("#ssk", BY_STOCK.2)
                         .expression_attribute_values(":tx", s(&out.row.id))
-                        .expression_attribute_values(":assigned", s(RewardStatus::Assigned.as_str()))
+                        .expression_attribute_values(
+                            ":assigned",
+                            s(RewardStatus::Assigned.as_str()),
+                        )
                         .expression_attribute_values(":null", s("NULL"))
                         .send()
                         .await;
@@ -303,7 +313,12 @@ impl SendStore for DynamoRewards {
         Ok(())
     }
 
-    async fn unreserve(&self, out: &Outgoing, reward_ids: &[String], now: Timestamp) -> StoreResult<()> {
+    async fn unreserve(
+        &self,
+        out: &Outgoing,
+        reward_ids: &[String],
+        now: Timestamp,
+    ) -> StoreResult<()> {
         let campaign_id = out.row.campaign_id.clone();
         let at = to_av(&now)?;
         self.each_reward(reward_ids, |id| {
@@ -403,7 +418,12 @@ impl SendStore for DynamoRewards {
         Ok(counts)
     }
 
-    async fn book_recheck(&self, campaign_id: &str, now: Timestamp, at: Timestamp) -> StoreResult<bool> {
+    async fn book_recheck(
+        &self,
+        campaign_id: &str,
+        now: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
         let result = self
             .sender_update(campaign_id)
             .update_expression("SET recheck_at = :at")
@@ -428,7 +448,9 @@ impl SendStore for DynamoRewards {
                 .client()
                 .scan()
                 .table_name(self.name())
-                .filter_expression("begins_with(#spk, :send) OR (sk = :sender AND attribute_exists(#open))")
+                .filter_expression(
+                    "begins_with(#spk, :send) OR (sk = :sender AND attribute_exists(#open))",
+                )
                 .projection_expression("pk")
                 .expression_attribute_names("#spk", BY_STOCK.1)
                 .expression_attribute_names("#open", "open")

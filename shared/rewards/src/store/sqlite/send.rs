@@ -15,7 +15,11 @@ const OPEN: &str = "json_extract(body, '$.status') IN ('assigned', 'sending', 's
 
 fn read_reward(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<Reward>> {
     let body: Option<String> = tx
-        .query_row("SELECT body FROM rewards WHERE id = ?1", params![id], |row| row.get(0))
+        .query_row(
+            "SELECT body FROM rewards WHERE id = ?1",
+            params![id],
+            |row| row.get(0),
+        )
         .optional()
         .map_err(failed)?;
     body.map(|b| parse(&b)).transpose()
@@ -34,7 +38,12 @@ fn write_transaction(tx: &Transaction<'_>, out: &Outgoing) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO transactions (id, campaign_id, created_at, body) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-        params![out.row.id, out.row.campaign_id, out.row.created_at.ms(), json(out)?],
+        params![
+            out.row.id,
+            out.row.campaign_id,
+            out.row.created_at.ms(),
+            json(out)?
+        ],
     )
     .map_err(failed)?;
     Ok(())
@@ -135,7 +144,9 @@ impl SendStore for SqliteRewards {
                     return Ok(false);
                 };
                 let ours = reward.transaction_id.as_deref() == Some(out.row.id.as_str());
-                if reward.status != RewardStatus::Assigned || !(ours || reward.transaction_id.is_none()) {
+                if reward.status != RewardStatus::Assigned
+                    || !(ours || reward.transaction_id.is_none())
+                {
                     return Ok(false);
                 }
                 reward.transaction_id = Some(out.row.id.clone());
@@ -178,13 +189,21 @@ impl SendStore for SqliteRewards {
         .await
     }
 
-    async fn unreserve(&self, out: &Outgoing, reward_ids: &[String], now: Timestamp) -> StoreResult<()> {
+    async fn unreserve(
+        &self,
+        out: &Outgoing,
+        reward_ids: &[String],
+        now: Timestamp,
+    ) -> StoreResult<()> {
         let (transaction_id, ids) = (out.row.id.clone(), reward_ids.to_vec());
         self.run(move |conn| {
             change_rewards(
                 conn,
                 &ids,
-                |r| r.transaction_id.as_deref() == Some(transaction_id.as_str()) && r.status != RewardStatus::Rejected,
+                |r| {
+                    r.transaction_id.as_deref() == Some(transaction_id.as_str())
+                        && r.status != RewardStatus::Rejected
+                },
                 |r| {
                     r.status = RewardStatus::Assigned;
                     r.transaction_id = None;
@@ -236,7 +255,12 @@ impl SendStore for SqliteRewards {
         .await
     }
 
-    async fn book_recheck(&self, campaign_id: &str, now: Timestamp, at: Timestamp) -> StoreResult<bool> {
+    async fn book_recheck(
+        &self,
+        campaign_id: &str,
+        now: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
         let campaign_id = campaign_id.to_string();
         self.run(move |conn| {
             let changed = conn
@@ -270,4 +294,3 @@ impl SendStore for SqliteRewards {
         .await
     }
 }
-
