@@ -34,7 +34,8 @@ pub struct SenderConfig {
     /// (`REWARDS_REPLACE_AFTER_BLOCKS`).
     pub replace_after_blocks: u64,
     /// How soon what is in flight or deferred is looked at again
-    /// (`REWARDS_RECHECK_SECONDS`, at most 30).
+    /// (`REWARDS_RECHECK_SECONDS`, default 5, at most 30: the behaviour page
+    /// asks for at least every 30 s).
     pub recheck: Duration,
     /// Failed attempts (a simulation or a mined transaction that reverts)
     /// after which a reward is rejected.
@@ -49,7 +50,7 @@ impl Default for SenderConfig {
             batch_size: 50,
             confirmations: 12,
             replace_after_blocks: 20,
-            recheck: Duration::from_secs(30),
+            recheck: Duration::from_secs(5),
             max_failures: 3,
             lease: Duration::from_secs(300),
         }
@@ -338,7 +339,8 @@ impl Sender {
             } else {
                 RewardStatus::Success
             };
-            tracing::info!(campaign = %campaign.id, transaction = %tx.row.id, hash = ?tx.row.transaction_hash,
+            tracing::info!(campaign = %campaign.id, transaction = %tx.row.id,
+                hash = tx.row.transaction_hash.as_deref().unwrap_or_default(),
                 block = receipt.block, rewards = tx.reward_ids.len(), "mined");
             self.settle_as(&mut tx, status).await?;
             return Ok(status != RewardStatus::Confirmed);
