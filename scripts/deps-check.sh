@@ -14,8 +14,8 @@ REWARDS_FUNCTIONS=(campaigns rewards-function captcha-function reward-sender-fun
 # The API functions of Rewards: they never sign a transaction.
 REWARDS_API_FUNCTIONS=(campaigns rewards-function captcha-function)
 mapfile -t LAND_FUNCTIONS < <(ls functions | grep -vx -e campaigns -e rewards -e captcha -e reward-sender)
-NOT_IN_LAND=(rewards chain ethers aws-sdk-sqs aws-sdk-kms land-seed rusqlite reqwest ab_glyph)
-NOT_IN_REWARDS_API=(chain ethers)
+NOT_IN_LAND=(rewards chain ethers-providers ethers-signers aws-sdk-sqs aws-sdk-kms land-seed rusqlite reqwest ab_glyph)
+NOT_IN_REWARDS_API=(chain ethers-providers ethers-signers)
 # (tiny-skia is shared: LAND draws maps with it, Rewards captchas.)
 NOT_IN_REWARDS=(land land-seed)
 [[ ${#LAND_FUNCTIONS[@]} -gt 0 ]] || { echo "no function found" >&2; exit 1; }
@@ -37,7 +37,7 @@ for function in "${REWARDS_FUNCTIONS[@]}"; do check "$function" "${NOT_IN_REWARD
 for function in "${REWARDS_API_FUNCTIONS[@]}"; do check "$function" "${NOT_IN_REWARDS_API[@]}"; done
 # The two APIs never depend on each other, the platform on neither, and the
 # Rewards crate not on the chain client (it holds the port only).
-for pair in land:rewards rewards:land platform:land platform:rewards rewards:chain rewards:ethers; do
+for pair in land:rewards rewards:land platform:land platform:rewards rewards:chain rewards:ethers-providers; do
   from="${pair%%:*}" to="${pair##*:}"
   if cargo tree -p "$from" -e normal --prefix none --format '{p}' | awk '{print $1}' | grep -qx "$to"; then
     echo "$from depends on $to" >&2; bad=1

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use ethers::abi::{Token, encode};
-use ethers::providers::{Http, Middleware, Provider, ProviderError, RpcError};
-use ethers::signers::{LocalWallet, Signer};
-use ethers::types::transaction::eip2718::TypedTransaction;
-use ethers::types::{Address, BlockId, BlockNumber, Bytes, H256, TransactionRequest, U256};
-use ethers::utils::keccak256;
+use ethers_core::abi::{Token, encode};
+use ethers_core::types::transaction::eip2718::TypedTransaction;
+use ethers_core::types::{Address, BlockId, BlockNumber, Bytes, H256, TransactionRequest, U256};
+use ethers_core::utils::keccak256;
+use ethers_providers::{Http, Middleware, Provider, ProviderError, RpcError};
+use ethers_signers::{LocalWallet, Signer};
 use rewards::secrets::WalletKey;
 use rewards::send::chain::{Chain, ChainError, Chains, Mint, MintTx, Receipt, SignedTx};
 
@@ -44,22 +44,22 @@ fn address(text: &str) -> Result<Address, ChainError> {
     Address::from_str(text).map_err(|e| ChainError::Invalid(format!("address {text}: {e}")))
 }
 
-/// A node's answer that is an error response (a revert, a refused
-/// transaction) is `Refused`; anything else (no answer, a timeout) is
-/// `Unavailable`.
-fn judged(err: ProviderError) -> ChainError {
-    match err.as_error_response() {
-        Some(response) => {
-            let mut message = response.message.clone();
-            // Some nodes put the revert reason only in `data`, ABI-encoded.
-            if let Some(reason) = response.data.as_ref().and_then(revert_reason)
-                && !message.contains(&reason)
-            {
-                message = format!("{message}: {reason}");
-            }
-            ChainError::Refused(message)
-        }
-        None => ChainError::Unavailable(err.to_string()),
+/// Whether an error response is a revert (code 3, or "execution reverted",
+/// or revert data): a node's other errors (rate limits, a missing header)
+/// say nothing about the call.
+fn is_revert(response: &ethers_providers::JsonRpcError) -> bool {
+    response.code == 3
+        || response.message.to_ascii_lowercase().contains("revert")
+        || response.data.as_ref().and_then(revert_reason).is_some()
+}
+
+/// The text of an error response, with the revert reason when a node put
+/// it only in `data`, ABI-encoded.
+fn response_text(response: &ethers_providers::JsonRpcError) -> String {
+    let message = response.message.clone();
+    match response.data.as_ref().and_then(revert_reason) {
+        Some(reason) if !message.contains(&reason) => format!("{message}: {reason}"),
+        _ => message,
     }
 }
 
@@ -67,26 +67,46 @@ fn judged(err: ProviderError) -> ChainError {
 fn revert_reason(data: &serde_json::Value) -> Option<String> {
     let bytes = hex::decode(data.as_str()?.trim_start_matches("0x")).ok()?;
     let body = bytes.strip_prefix(&[0x08, 0xc3, 0x79, 0xa0][..])?;
-    let tokens = ethers::abi::decode(&[ethers::abi::ParamType::String], body).ok()?;
+    let tokens = ethers_core::abi::decode(&[ethers_core::abi::ParamType::String], body).ok()?;
     tokens.into_iter().next()?.into_string()
 }
 
 /// The port over one node.
 pub struct EthChain {
     provider: Provider<Http>,
+    /// The node's URL as configured: it may hold an API key.
+    url: String,
+    /// What logs and errors show instead: scheme and host.
+    shown: String,
 }
 
 impl EthChain {
     pub fn new(rpc_url: &str) -> Result<Self, ChainError> {
         let url = url::Url::parse(rpc_url)
-            .map_err(|e| ChainError::Invalid(format!("RPC URL {rpc_url}: {e}")))?;
+            .map_err(|e| ChainError::Invalid(format!("an RPC URL does not parse: {e}")))?;
+        let shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?"));
         let client = reqwest_011::Client::builder()
             .timeout(RPC_TIMEOUT)
             .build()
             .map_err(|e| ChainError::Invalid(format!("HTTP client: {e}")))?;
         Ok(Self {
             provider: Provider::new(Http::new_with_client(url, client)),
+            url: rpc_url.to_string(),
+            shown,
         })
+    }
+
+    /// An error response is `Refused`; anything else (no answer, a timeout)
+    /// is `Unavailable`, its text without the node's full URL.
+    fn judged(&self, err: ProviderError) -> ChainError {
+        match err.as_error_response() {
+            Some(response) => ChainError::Refused(response_text(response)),
+            None => {
+                let text = err.to_string();
+                let text = text.replace(self.url.trim_end_matches('/'), &self.shown);
+                ChainError::Unavailable(format!("{} ({})", text, self.shown))
+            }
+        }
     }
 }
 
@@ -108,7 +128,7 @@ pub fn chains_from_env() -> Chains {
         };
         match EthChain::new(value.trim()) {
             Ok(chain) => chains.push((id, Arc::new(chain))),
-            Err(err) => tracing::error!(variable = %name, error = %err, "RPC URL ignored"),
+            Err(err) => tracing::error!(variable = %name, error = %err, "ignored"),
         }
     }
     Chains::new(chains)
@@ -121,7 +141,7 @@ impl Chain for EthChain {
             .provider
             .get_block_number()
             .await
-            .map_err(judged)?
+            .map_err(|e| self.judged(e))?
             .as_u64())
     }
 
@@ -130,7 +150,7 @@ impl Chain for EthChain {
             .provider
             .get_gas_price()
             .await
-            .map_err(judged)?
+            .map_err(|e| self.judged(e))?
             .as_u128())
     }
 
@@ -142,7 +162,7 @@ impl Chain for EthChain {
                 Some(BlockId::Number(BlockNumber::Latest)),
             )
             .await
-            .map_err(judged)?;
+            .map_err(|e| self.judged(e))?;
         Ok(count.as_u64())
     }
 
@@ -157,15 +177,14 @@ impl Chain for EthChain {
             .to(address(collection)?)
             .data(issue_tokens_data(mints)?)
             .into();
-        match self
-            .provider
-            .estimate_gas(&call, None)
-            .await
-            .map_err(judged)
-        {
+        match self.provider.estimate_gas(&call, None).await {
             Ok(gas) => Ok(Ok(gas.as_u64())),
-            Err(ChainError::Refused(reason)) => Ok(Err(reason)),
-            Err(other) => Err(other),
+            Err(err) => match err.as_error_response() {
+                Some(response) if is_revert(response) => Ok(Err(response_text(response))),
+                // A node that refuses for its own reasons says nothing of the call.
+                Some(response) => Err(ChainError::Unavailable(response_text(response))),
+                None => Err(self.judged(err)),
+            },
         }
     }
 
@@ -201,7 +220,7 @@ impl Chain for EthChain {
             .provider
             .send_raw_transaction(Bytes::from(raw.to_vec()))
             .await
-            .map_err(judged)
+            .map_err(|e| self.judged(e))
         {
             Ok(_) => Ok(()),
             Err(ChainError::Refused(message))
@@ -220,7 +239,7 @@ impl Chain for EthChain {
             .provider
             .get_transaction_receipt(hash)
             .await
-            .map_err(judged)?;
+            .map_err(|e| self.judged(e))?;
         Ok(receipt.and_then(|r| {
             Some(Receipt {
                 block: r.block_number?.as_u64(),
@@ -253,13 +272,26 @@ mod tests {
         );
         assert_eq!(hex::encode(&data[..4]), "7c8f76a1");
         assert_eq!(data.len(), 4 + 32 * 6);
-        assert_eq!(data[4 + 32 * 3 - 1], 0xb0);
+        assert_eq!(data[4 + 32 * 3 - 1], 1, "one beneficiary");
+        assert_eq!(data[4 + 32 * 4 - 1], 0xb0);
         assert_eq!(data[4 + 32 * 6 - 1], 7);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_node_is_named_without_its_path() {
+        // An API key often sits in the path of a provider's URL.
+        let chain = EthChain::new("http://127.0.0.1:9/v3/SECRET-API-KEY").unwrap();
+        let err = chain.block_number().await.unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, ChainError::Unavailable(_)), "{text}");
+        assert!(!text.contains("SECRET-API-KEY"), "{text}");
+        assert!(text.contains("http://127.0.0.1"), "{text}");
     }
 
     #[test]
     fn revert_data_decodes_to_its_reason() {
-        let reason = ethers::abi::encode(&[Token::String("_issueToken: ITEM_EXHAUSTED".into())]);
+        let reason =
+            ethers_core::abi::encode(&[Token::String("_issueToken: ITEM_EXHAUSTED".into())]);
         let data = format!("0x08c379a0{}", hex::encode(reason));
         assert_eq!(
             revert_reason(&serde_json::Value::String(data)).as_deref(),
