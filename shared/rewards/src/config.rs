@@ -116,19 +116,33 @@ impl Config {
     }
 
     /// The reward-sender function's sender and queue (for its re-checks):
-    /// the deployed table and wallet key, the chains of `RPC_URL_<id>`.
+    /// the deployed table and wallet key (not the campaign-key secret: the
+    /// sender has no use for it), the chains of `RPC_URL_<id>`.
     pub async fn lambda_sender(
         &self,
         chains: Chains,
         clock: Arc<dyn Clock>,
     ) -> Result<(Sender, Arc<dyn RewardQueue>), ConfigError> {
-        let (aws, store, _, cipher) = self.deployed().await?;
+        let table = self
+            .table
+            .as_ref()
+            .ok_or(ConfigError::Missing("REWARDS_TABLE"))?;
+        let wallet_key = self
+            .wallet_key_id
+            .as_ref()
+            .ok_or(ConfigError::Missing("REWARDS_WALLET_KEY_ID"))?;
         if self.queue_url.is_none() {
             return Err(ConfigError::Invalid(
                 "REWARD_QUEUE_URL is not set: the sender queues its re-checks there".into(),
             ));
         }
         let config = SenderConfig::from_env().map_err(ConfigError::Invalid)?;
+        let aws = platform::aws::sdk_config().await;
+        let store = Arc::new(DynamoRewards::new(
+            aws_sdk_dynamodb::Client::new(&aws),
+            table,
+        ));
+        let cipher = Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(&aws), wallet_key));
         Ok((
             Sender::new(store, chains, cipher, clock, config),
             self.queue(Some(&aws), false),

@@ -59,8 +59,19 @@ pub fn item_value(field: &'static str, raw: &str) -> Result<String, Invalid> {
         ));
     }
     let trimmed = raw.trim_start_matches('0');
+    // Same length: decimal strings compare as the numbers do.
+    if trimmed.len() == U256_MAX.len() && trimmed > U256_MAX {
+        return Err(Invalid::new(
+            field,
+            format!("\"{raw}\" is larger than a uint256"),
+        ));
+    }
     Ok(if trimmed.is_empty() { "0" } else { trimmed }.to_string())
 }
+
+/// 2^256 - 1, the largest item id a contract can take.
+const U256_MAX: &str =
+    "115792089237316195423570985008687907853269984665640564039457584007913129639935";
 
 /// The most characters a name, token or group may have.
 pub const MAX_TEXT_CHARS: usize = 200;

@@ -325,6 +325,23 @@ mod tests {
             "value"
         );
         assert_eq!(field(&ok.replace(r#""Hat""#, r#""  ""#)), "token");
+        // 2^256: one more than a contract takes; 2^256 - 1 is fine.
+        let too_big =
+            "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+        assert_eq!(
+            field(&ok.replace(r#""value": "0""#, &format!(r#""value": "{too_big}""#))),
+            "value"
+        );
+        let largest = ok.replace(
+            r#""value": "0""#,
+            r#""value": "115792089237316195423570985008687907853269984665640564039457584007913129639935""#,
+        );
+        assert!(
+            serde_json::from_str::<NewSupply>(&largest)
+                .unwrap()
+                .checked()
+                .is_ok()
+        );
     }
 
     #[test]
