@@ -315,19 +315,27 @@ async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
         .outbox
         .clone()
         .spawn_sweeper(rewards.clock.clone(), std::time::Duration::from_secs(5));
-    // The sender mints what the claims queue, on the chains of RPC_URL_<id>.
-    let sender = rewards::send::Sender::new(
-        local.send_store,
-        chain::chains_from_env(),
-        rewards.cipher.clone(),
-        clock.clone(),
-        rewards::send::SenderConfig::from_env()?,
-    );
-    tracing::info!(chains = ?sender.chains().ids(), "reward sender ready");
-    tokio::spawn(rewards::send::worker::run_local(
-        Arc::new(sender),
-        rewards.outbox.queue().clone(),
-    ));
+    // The sender mints what the claims queue in process, on the chains of
+    // RPC_URL_<id>. With REWARD_QUEUE_URL the queue is SQS and its consumer
+    // is the reward-sender function, not this server.
+    if rewards_config.queue_url.is_none() {
+        let sender = rewards::send::Sender::new(
+            local.send_store,
+            chain::chains_from_env(),
+            rewards.cipher.clone(),
+            clock.clone(),
+            rewards::send::SenderConfig::from_env()?,
+        );
+        tracing::info!(chains = ?sender.chains().ids(), "reward sender ready");
+        tokio::spawn(rewards::send::worker::run_local(
+            Arc::new(sender),
+            rewards.outbox.queue().clone(),
+        ));
+    } else {
+        tracing::info!(
+            "REWARD_QUEUE_URL is set: the reward-sender function sends what this server queues"
+        );
+    }
     let app = crate::server_router(&backend, clock, rewards, &rewards_config.cors());
     let addr = SocketAddr::new(host, port);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -332,10 +332,10 @@ async fn an_unreachable_node_loses_nothing() {
     // A re-check was queued for when the node is back.
     let recheck = queue.receive(10, Duration::from_secs(2)).await.unwrap();
     assert_eq!(recheck.len(), 1);
-    assert_eq!(
-        recheck[0].as_ref().unwrap().message,
-        RewardMessage::recheck(&setup.campaign)
-    );
+    let message = &recheck[0].as_ref().unwrap().message;
+    assert_eq!(message.campaign_id, setup.campaign);
+    assert_eq!(message.reward_id, None, "a re-check");
+    assert!(message.due.is_some(), "booked");
 
     setup.drive(&setup.sender(config()), 6).await;
     for (_, beneficiary) in &claimed {
@@ -442,6 +442,16 @@ async fn a_gas_price_over_max_gas_defers_until_it_drops() {
     setup.anvil.base_fee(1_000_000_000).await;
     setup.drive(&sender, 6).await;
     assert_eq!(setup.statuses(&claimed).await, vec!["confirmed"; 2]);
+    // What it paid per gas stayed under the cap.
+    let hash = setup.reward(&claimed[0].0).await.transaction_hash.unwrap();
+    let sent = setup
+        .anvil
+        .rpc("eth_getTransactionByHash", json!([hash]))
+        .await;
+    assert!(
+        crate::common::anvil::hex_number(&sent["gasPrice"]) <= 20_000_000_000,
+        "{sent}"
+    );
 }
 
 #[tokio::test]
@@ -731,4 +741,102 @@ async fn the_lambda_handler_mints_what_sqs_delivers_and_reports_a_malformed_body
         );
     }
     assert_eq!(setup.anvil.nonce(&setup.wallet).await, 1);
+}
+
+/// An Outgoing for store-level tests: `id` over these rewards, nonce 0.
+fn outgoing(setup: &Setup, id: &str, rewards: &[&str]) -> rewards::send::Outgoing {
+    serde_json::from_value(json!({
+        "id": id, "campaign_id": setup.campaign, "chain_id": CHAIN_ID,
+        "campaign_address": setup.wallet, "collection": setup.collection,
+        "status": "assigned", "transaction_hash": null, "nonce": 0, "retries": 0,
+        "error": false, "error_message": null,
+        "created_at": "2026-06-01T00:00:00.000Z", "updated_at": "2026-06-01T00:00:00.000Z",
+        "reward_ids": rewards,
+        "mints": [], "attempts": [], "gas_limit": 100000, "block_number": null
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_reward_goes_to_one_transaction_only() {
+    let setup = Setup::new(&[100], true).await;
+    setup.supply(0, 3).await;
+    let claimed = setup.claims(3).await;
+    let ids: Vec<&str> = claimed.iter().map(|(id, _)| id.as_str()).collect();
+    let first = outgoing(&setup, &uuid::Uuid::new_v4().to_string(), &ids[..2]);
+    let second = outgoing(&setup, &uuid::Uuid::new_v4().to_string(), &ids[1..]);
+    assert!(setup.store.reserve(&first).await.unwrap());
+    assert!(
+        setup.store.reserve(&first).await.unwrap(),
+        "again for its own rewards"
+    );
+    assert!(
+        !setup.store.reserve(&second).await.unwrap(),
+        "one of them is taken"
+    );
+    let holder = |id: &str| {
+        let store = setup.store.clone();
+        let id = id.to_string();
+        async move { store.reward(&id).await.unwrap().unwrap().transaction_id }
+    };
+    assert_eq!(holder(ids[1]).await.as_deref(), Some(first.row.id.as_str()));
+    assert_eq!(
+        holder(ids[2]).await,
+        None,
+        "nothing given by the refused one"
+    );
+    let waiting = setup.store.pending(&setup.campaign, 10).await.unwrap();
+    assert_eq!(
+        waiting
+            .iter()
+            .map(|p| p.reward.id.as_str())
+            .collect::<Vec<_>>(),
+        [ids[2]]
+    );
+}
+
+#[tokio::test]
+async fn re_checks_never_multiply() {
+    let setup = Setup::new(&[100], true).await;
+    let store = &setup.store;
+    let at = |ms: i64| rewards::domain::time::Timestamp(NOW + ms);
+    // A new reward books one; another finds it booked for later.
+    assert!(
+        store
+            .book_recheck(&setup.campaign, at(0), at(5_000), None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .book_recheck(&setup.campaign, at(1_000), at(6_000), None)
+            .await
+            .unwrap()
+    );
+    // The booked one goes on when it comes; a stale chain ends.
+    assert!(
+        store
+            .book_recheck(&setup.campaign, at(5_000), at(10_000), Some(at(5_000)))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .book_recheck(&setup.campaign, at(5_001), at(10_001), Some(at(5_000)))
+            .await
+            .unwrap()
+    );
+    // Once its time passed without it, a new reward starts one again.
+    assert!(
+        store
+            .book_recheck(&setup.campaign, at(11_000), at(16_000), None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .book_recheck(&setup.campaign, at(16_000), at(21_000), Some(at(10_000)))
+            .await
+            .unwrap()
+    );
 }

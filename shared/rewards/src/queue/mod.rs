@@ -20,6 +20,9 @@ pub struct RewardMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reward_id: Option<String>,
     pub campaign_id: String,
+    /// A booked re-check: the time (ms) it was booked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<i64>,
 }
 
 impl RewardMessage {
@@ -27,6 +30,7 @@ impl RewardMessage {
         Self {
             reward_id: Some(reward_id.to_string()),
             campaign_id: campaign_id.to_string(),
+            due: None,
         }
     }
 
@@ -34,6 +38,15 @@ impl RewardMessage {
         Self {
             reward_id: None,
             campaign_id: campaign_id.to_string(),
+            due: None,
+        }
+    }
+
+    /// A re-check booked for `due` (ms since the epoch).
+    pub fn booked(campaign_id: &str, due: i64) -> Self {
+        Self {
+            due: Some(due),
+            ..Self::recheck(campaign_id)
         }
     }
 }

@@ -8,4 +8,4 @@ pub mod store;
 pub mod worker;
 
 pub use sender::{Progress, SendError, Sender, SenderConfig};
-pub use store::{Attempt, Outgoing, RewardMove, SendStore};
+pub use store::{Attempt, Outgoing, Pending, RewardMove, SendStore};

@@ -40,7 +40,10 @@ pub struct SenderConfig {
     /// Failed attempts (a simulation or a mined transaction that reverts)
     /// after which a reward is rejected.
     pub max_failures: u32,
-    /// How long a run may hold a campaign wallet.
+    /// How long a run may hold a campaign wallet: longer than a run takes
+    /// (a run starts no transaction after half of it) and than the
+    /// function's 60 s timeout, short enough that a killed run blocks its
+    /// campaign only briefly.
     pub lease: Duration,
 }
 
@@ -52,7 +55,7 @@ impl Default for SenderConfig {
             replace_after_blocks: 20,
             recheck: Duration::from_secs(5),
             max_failures: 3,
-            lease: Duration::from_secs(300),
+            lease: Duration::from_secs(90),
         }
     }
 }
@@ -225,11 +228,18 @@ impl Sender {
             return Ok(Progress::NoRpc(campaign.chain_id));
         };
         let chain = chain.clone();
+        let started = std::time::Instant::now();
         let block = chain.block_number().await?;
-        let open = self.store.open_transactions(campaign_id).await?;
+        let mut later = false;
+        for tx in self.store.open_transactions(campaign_id).await? {
+            later |= self.settle(chain.as_ref(), &campaign, tx, block).await?;
+        }
         // The next nonce: after what the chain mined and after every
-        // transaction still in flight.
-        let in_flight_nonce = open
+        // transaction still in flight once settled.
+        let in_flight_nonce = self
+            .store
+            .open_transactions(campaign_id)
+            .await?
             .iter()
             .filter(|tx| {
                 matches!(
@@ -240,12 +250,9 @@ impl Sender {
             .filter_map(|tx| tx.row.nonce)
             .max()
             .map(|n| n + 1);
-        let mut later = false;
-        for tx in open {
-            later |= self.settle(chain.as_ref(), &campaign, tx, block).await?;
-        }
+        let budget = started + self.config.lease / 2;
         later |= self
-            .send_pending(chain.as_ref(), &campaign, block, in_flight_nonce)
+            .send_pending(chain.as_ref(), &campaign, block, in_flight_nonce, budget)
             .await?;
         Ok(if later {
             Progress::Later(self.config.recheck)
@@ -286,9 +293,16 @@ impl Sender {
                         if self.store.reserve(&tx).await? {
                             self.broadcast(chain, &mut tx, block).await?;
                         } else {
-                            self.abandon(&mut tx, "its rewards were taken by another transaction")
-                                .await?;
-                            return Ok(false);
+                            // Cannot happen under the lease. It may have been
+                            // broadcast already: neither send it nor free its
+                            // rewards; the row says why.
+                            tracing::error!(transaction = %tx.row.id, nonce = ?tx.row.nonce,
+                                "a built transaction's rewards belong to another: left for an operator");
+                            tx.row.error = true;
+                            tx.row.error_message =
+                                Some("its rewards belong to another transaction: not sent".into());
+                            tx.row.updated_at = self.now();
+                            self.store.save(&tx, None).await?;
                         }
                     }
                     None => self.broadcast(chain, &mut tx, block).await?,
@@ -298,7 +312,7 @@ impl Sender {
                     // A node may drop what it holds: the same bytes again.
                     Some(_) => match chain.broadcast(&latest.raw_bytes()).await {
                         Err(ChainError::Refused(message)) if is_nonce_too_low(&message) => {
-                            self.nonce_taken(chain, &mut tx).await?
+                            self.nonce_taken(chain, &mut tx, block).await?
                         }
                         _ => {}
                     },
@@ -346,21 +360,23 @@ impl Sender {
             return Ok(status != RewardStatus::Confirmed);
         }
         // Reverted on chain although its simulation passed (the state
-        // changed in between): its rewards go back to be simulated again,
-        // those that failed too often are rejected.
+        // changed in between): the batch is split. Its rewards are counted
+        // and go back to wait, and a reward that failed once goes out alone,
+        // so only those that cannot be minted end rejected. The rewards move
+        // first: a run that dies here leaves the transaction open to settle.
+        tracing::warn!(campaign = %campaign.id, transaction = %tx.row.id, block = receipt.block, "reverted on chain");
+        self.count_failures(
+            &tx.reward_ids,
+            "its transaction reverted on chain",
+            Some(&tx),
+        )
+        .await?;
         let now = self.now();
         tx.row.status = RewardStatus::Rejected;
         tx.row.error = true;
         tx.row.error_message = Some(format!("reverted on chain in block {}", receipt.block));
         tx.row.updated_at = now;
         self.store.save(&tx, None).await?;
-        tracing::warn!(campaign = %campaign.id, transaction = %tx.row.id, block = receipt.block, "reverted on chain");
-        self.count_failures(
-            &tx.reward_ids,
-            "the transaction reverted on chain",
-            Some(&tx),
-        )
-        .await?;
         Ok(true)
     }
 
@@ -424,7 +440,7 @@ impl Sender {
         match chain.broadcast(&attempt.raw_bytes()).await {
             Ok(()) => {}
             Err(ChainError::Refused(message)) if is_nonce_too_low(&message) => {
-                return self.nonce_taken(chain, tx).await;
+                return self.nonce_taken(chain, tx, block).await;
             }
             Err(ChainError::Refused(message)) => {
                 // Not in the node's pool (no funds, a fee too low): kept, and
@@ -460,31 +476,53 @@ impl Sender {
     }
 
     /// The node says the nonce is used. Ours, if one of our attempts was
-    /// mined (settled at the next run); otherwise another transaction of
-    /// the wallet took it and the rewards go back to wait for a new one.
-    async fn nonce_taken(&self, chain: &dyn Chain, tx: &mut Outgoing) -> Result<(), SendError> {
+    /// mined (settled at the next run). Otherwise another transaction of the
+    /// wallet took it, or a receipt is late (a node behind, a reorg): only
+    /// when the wallet's mined count is past the nonce and no attempt of ours
+    /// has a receipt for `REWARDS_CONFIRMATIONS` blocks is it dropped, and
+    /// its rewards wait for a new transaction.
+    async fn nonce_taken(
+        &self,
+        chain: &dyn Chain,
+        tx: &mut Outgoing,
+        block: u64,
+    ) -> Result<(), SendError> {
         if self.mined(chain, tx).await?.is_some() {
             return Ok(());
         }
-        let why = format!(
-            "nonce {} was used by another transaction of the wallet",
-            tx.row.nonce.unwrap_or_default()
-        );
-        self.abandon(tx, &why).await
+        let nonce = tx.row.nonce.unwrap_or_default();
+        if chain.mined_nonce(&tx.row.campaign_address).await? <= nonce {
+            return Ok(());
+        }
+        match tx.nonce_taken_at {
+            Some(seen) if block >= seen + self.config.confirmations => {
+                let why = format!("nonce {nonce} was used by another transaction of the wallet");
+                self.abandon(tx, &why).await
+            }
+            Some(_) => Ok(()),
+            None => {
+                tx.nonce_taken_at = Some(block);
+                tx.row.updated_at = self.now();
+                self.store.save(tx, None).await?;
+                Ok(())
+            }
+        }
     }
 
-    /// Drops a transaction that was never broadcast: its rewards wait for
-    /// another one.
+    /// Drops a transaction none of whose attempts can be mined any more:
+    /// its rewards wait for another one.
     async fn abandon(&self, tx: &mut Outgoing, why: &str) -> Result<(), SendError> {
         let now = self.now();
-        tracing::warn!(transaction = %tx.row.id, nonce = ?tx.row.nonce, %why, "transaction dropped before its broadcast");
-        tx.row.status = RewardStatus::Rejected;
-        tx.row.error = true;
-        tx.row.error_message = Some(format!("dropped before its broadcast: {why}"));
-        tx.row.updated_at = now;
-        self.store.save(tx, None).await?;
+        tracing::warn!(transaction = %tx.row.id, nonce = ?tx.row.nonce, %why, "transaction dropped");
+        // The rewards first: a run that dies here leaves the transaction
+        // open, and the next one drops it again.
         let ids = tx.reward_ids.clone();
         self.store.unreserve(tx, &ids, now).await?;
+        tx.row.status = RewardStatus::Rejected;
+        tx.row.error = true;
+        tx.row.error_message = Some(format!("dropped: {why}"));
+        tx.row.updated_at = now;
+        self.store.save(tx, None).await?;
         Ok(())
     }
 
@@ -527,6 +565,11 @@ impl Sender {
             },
         )?;
         tracing::info!(transaction = %tx.row.id, nonce = ?tx.row.nonce, old_price = old, new_price = price, "replacing a stuck transaction");
+        // Older attempts are only looked up by hash from now on: their bytes
+        // go, so the row stays small however often fees rise.
+        for older in &mut tx.attempts {
+            older.raw.clear();
+        }
         tx.attempts.push(Attempt {
             hash: signed.hash,
             raw: format!("0x{}", hex::encode(&signed.raw)),
@@ -557,6 +600,7 @@ impl Sender {
         campaign: &Campaign,
         block: u64,
         in_flight_nonce: Option<u64>,
+        budget: std::time::Instant,
     ) -> Result<bool, SendError> {
         const PAGE: usize = 1_000;
         let pending = self.store.pending(&campaign.id, PAGE).await?;
@@ -574,16 +618,34 @@ impl Sender {
             .mined_nonce(&campaign.address)
             .await?
             .max(in_flight_nonce.unwrap_or(0));
-        let mut by_collection: BTreeMap<&str, Vec<&Reward>> = BTreeMap::new();
-        for reward in &pending {
-            by_collection
-                .entry(&reward.target)
-                .or_default()
-                .push(reward);
+        // Per collection: rewards that failed before (in a batch that
+        // reverted on chain) go alone, the others in batches.
+        let mut batches: BTreeMap<&str, Vec<Vec<&Reward>>> = BTreeMap::new();
+        let mut together: BTreeMap<&str, Vec<&Reward>> = BTreeMap::new();
+        for waiting in &pending {
+            let reward = &waiting.reward;
+            if waiting.failures > 0 {
+                batches
+                    .entry(&reward.target)
+                    .or_default()
+                    .push(vec![reward]);
+            } else {
+                together.entry(&reward.target).or_default().push(reward);
+            }
+        }
+        for (collection, rewards) in together {
+            let list = batches.entry(collection).or_default();
+            list.extend(rewards.chunks(self.config.batch_size).map(<[_]>::to_vec));
         }
         let mut later = pending.len() == PAGE;
-        for (collection, rewards) in by_collection {
-            for batch in rewards.chunks(self.config.batch_size) {
+        let mut tried = 0;
+        for (collection, list) in batches {
+            for batch in &list {
+                if tried > 0 && std::time::Instant::now() > budget {
+                    // The run must end well within its lease: the rest next time.
+                    return Ok(true);
+                }
+                tried += 1;
                 let (accepted, refused, gas) =
                     narrow(chain, &campaign.address, collection, batch).await?;
                 for (reward, reason) in refused {
@@ -635,6 +697,7 @@ impl Sender {
                     }],
                     gas_limit,
                     block_number: None,
+                    nonce_taken_at: None,
                 };
                 if !self.store.reserve(&tx).await? {
                     // Another run took some of these rewards: its nonce stays free.
@@ -680,7 +743,12 @@ async fn narrow<'a>(
             .chain(part.iter())
             .map(|r| mint_of(r))
             .collect();
-        match chain.simulate(from, collection, &trial).await? {
+        let outcome = match chain.simulate(from, collection, &trial).await {
+            // A mint that does not even encode is that reward's own fault.
+            Err(ChainError::Invalid(reason)) => Err(reason),
+            other => other?,
+        };
+        match outcome {
             Ok(needed) => {
                 accepted.extend_from_slice(part);
                 gas = needed;

@@ -58,6 +58,17 @@ pub struct Outgoing {
     pub gas_limit: u64,
     /// The block that mined it.
     pub block_number: Option<u64>,
+    /// The block at which the node first said its nonce was used while no
+    /// attempt of it had a receipt.
+    #[serde(default)]
+    pub nonce_taken_at: Option<u64>,
+}
+
+/// An assigned reward waiting for a transaction, and how often it failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub reward: Reward,
+    pub failures: u32,
 }
 
 impl Outgoing {
@@ -93,7 +104,7 @@ pub trait SendStore: RewardsStore {
     /// `success`), oldest first.
     async fn open_transactions(&self, campaign_id: &str) -> StoreResult<Vec<Outgoing>>;
     /// Assigned rewards of the campaign in no transaction, oldest first.
-    async fn pending(&self, campaign_id: &str, limit: usize) -> StoreResult<Vec<Reward>>;
+    async fn pending(&self, campaign_id: &str, limit: usize) -> StoreResult<Vec<Pending>>;
     /// Stores a transaction (built, not broadcast) and gives it its
     /// rewards, all or nothing: false (nothing given) when one of them is
     /// neither free and assigned nor the transaction's already. Called again
@@ -112,13 +123,17 @@ pub trait SendStore: RewardsStore {
     async fn reject(&self, reward_ids: &[String], reason: &str, now: Timestamp) -> StoreResult<()>;
     /// Counts one more failed attempt for each reward; returns the counts.
     async fn note_failures(&self, reward_ids: &[String]) -> StoreResult<Vec<u32>>;
-    /// Books a re-check of the campaign at `at`, unless one is booked
-    /// already for a time after `now`: true when booked (send its message).
+    /// Books a re-check of the campaign at `at`: true when booked (send its
+    /// message). Without `after`, only if none is booked for a time after
+    /// `now`; with `after` (the time the re-check being handled was booked
+    /// for), only if that is still the one booked, so that of two chains of
+    /// re-checks one ends.
     async fn book_recheck(
         &self,
         campaign_id: &str,
         now: Timestamp,
         at: Timestamp,
+        after: Option<Timestamp>,
     ) -> StoreResult<bool>;
     /// Campaigns with pending rewards or open transactions.
     async fn campaigns_with_work(&self) -> StoreResult<Vec<String>>;

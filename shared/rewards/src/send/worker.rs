@@ -31,25 +31,24 @@ pub async fn handle(
     }
     let mut failed = Vec::new();
     for (campaign, indexes) in by_campaign {
-        // A re-check carries its chain on; a new reward starts one only
-        // when none is booked.
-        let chained = indexes.iter().any(|&i| messages[i].reward_id.is_none());
+        // A booked re-check among them carries its chain on.
+        let chain = indexes.iter().filter_map(|&i| messages[i].due).max();
         let recheck = match sender.run(campaign).await {
             Ok(Progress::Done) => None,
-            Ok(Progress::Later(after)) => Some((after, !chained)),
+            Ok(Progress::Later(after)) => Some(after),
             // The holder may have read its rewards before these arrived.
-            Ok(Progress::Busy) => Some((BUSY_RETRY, false)),
+            Ok(Progress::Busy) => Some(BUSY_RETRY),
             Ok(Progress::NoRpc(chain_id)) => {
                 tracing::warn!(%campaign, chain_id, "no RPC_URL_{chain_id}: the campaign's rewards stay assigned");
                 None
             }
             Err(SendError::Chain(err)) => {
                 tracing::warn!(%campaign, error = %err, "chain unreachable: trying again later");
-                Some((sender.config().recheck, !chained))
+                Some(sender.config().recheck)
             }
             Err(SendError::Wallet(err)) => {
                 tracing::error!(%campaign, error = %err, "campaign wallet unavailable: trying again later");
-                Some((sender.config().recheck, !chained))
+                Some(sender.config().recheck)
             }
             Err(err) => {
                 tracing::error!(%campaign, error = %err, "sender run failed: its messages come back");
@@ -57,8 +56,8 @@ pub async fn handle(
                 continue;
             }
         };
-        if let Some((after, booked)) = recheck
-            && let Err(err) = book(sender, queue, campaign, after, booked).await
+        if let Some(after) = recheck
+            && let Err(err) = book(sender, queue, campaign, after, chain).await
         {
             tracing::error!(%campaign, error = %err, "re-check not queued: its messages come back");
             failed.extend(indexes);
@@ -67,31 +66,34 @@ pub async fn handle(
     failed
 }
 
-/// Queues a re-check of the campaign after `after`. A `booked` one is sent
-/// only when no re-check is booked for later already, so re-checks never
-/// multiply; an unbooked one continues a chain of re-checks (one message
-/// in, one out).
+/// Books and queues a re-check of the campaign after `after`. Each campaign
+/// has one chain of re-checks at most: a new one starts only when none is
+/// booked for later, and a chain goes on only while its booking is the one
+/// stored (`chain`: the time the handled re-check was booked for).
 async fn book(
     sender: &Sender,
     queue: &dyn RewardQueue,
     campaign: &str,
     after: Duration,
-    booked: bool,
+    chain: Option<i64>,
 ) -> Result<(), String> {
-    if booked {
-        let now = sender.now_ms();
-        let at = Timestamp(now + after.as_millis() as i64);
-        let fresh = sender
-            .store()
-            .book_recheck(campaign, Timestamp(now), at)
-            .await
-            .map_err(|e| e.to_string())?;
-        if !fresh {
-            return Ok(());
-        }
+    let now = sender.now_ms();
+    let at = now + after.as_millis() as i64;
+    let booked = sender
+        .store()
+        .book_recheck(
+            campaign,
+            Timestamp(now),
+            Timestamp(at),
+            chain.map(Timestamp),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    if !booked {
+        return Ok(());
     }
     queue
-        .send_after(&RewardMessage::recheck(campaign), after)
+        .send_after(&RewardMessage::booked(campaign, at), after)
         .await
         .map(drop)
         .map_err(|e| e.to_string())

@@ -20,9 +20,9 @@ use platform::store::StoreResult;
 
 use super::claims::send_key;
 use super::{BY_STOCK, DynamoRewards, campaign_pk, corrupt, from_av, sortable, to_av};
-use crate::domain::reward::{Reward, RewardStatus};
+use crate::domain::reward::RewardStatus;
 use crate::domain::time::Timestamp;
-use crate::send::{Outgoing, RewardMove, SendStore};
+use crate::send::{Outgoing, Pending, RewardMove, SendStore};
 use crate::store::RewardsStore;
 
 const SENDER_SK: &str = "#SENDER";
@@ -187,7 +187,7 @@ impl SendStore for DynamoRewards {
         Ok(open)
     }
 
-    async fn pending(&self, campaign_id: &str, limit: usize) -> StoreResult<Vec<Reward>> {
+    async fn pending(&self, campaign_id: &str, limit: usize) -> StoreResult<Vec<Pending>> {
         let (pk, _) = send_key(campaign_id, Timestamp(0), "");
         let out = self
             .client()
@@ -216,9 +216,14 @@ impl SendStore for DynamoRewards {
         let items = self.table.batch_get(keys).await?;
         let mut pending = Vec::with_capacity(items.len());
         for item in items {
+            let failures = item
+                .get("send_failures")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
             let reward = Self::to_reward(item)?;
             if reward.status == RewardStatus::Assigned && reward.transaction_id.is_none() {
-                pending.push(reward);
+                pending.push(Pending { reward, failures });
             }
         }
         Ok(pending)
@@ -269,9 +274,10 @@ impl SendStore for DynamoRewards {
     }
 
     async fn save(&self, out: &Outgoing, rewards: Option<&RewardMove>) -> StoreResult<()> {
-        self.put_transaction(out).await?;
+        // The rewards move first: a run that dies part-way leaves the
+        // transaction as it was (open), and the next run moves them again.
         let Some(change) = rewards else {
-            return Ok(());
+            return self.put_transaction(out).await;
         };
         let campaign_id = out.row.campaign_id.clone();
         let hash = match &change.transaction_hash {
@@ -310,7 +316,7 @@ impl SendStore for DynamoRewards {
             }
         })
         .await?;
-        Ok(())
+        self.put_transaction(out).await
     }
 
     async fn unreserve(
@@ -423,15 +429,22 @@ impl SendStore for DynamoRewards {
         campaign_id: &str,
         now: Timestamp,
         at: Timestamp,
+        after: Option<Timestamp>,
     ) -> StoreResult<bool> {
-        let result = self
+        let update = self
             .sender_update(campaign_id)
             .update_expression("SET recheck_at = :at")
-            .condition_expression("attribute_not_exists(recheck_at) OR recheck_at <= :now")
-            .expression_attribute_values(":at", number(at.ms()))
-            .expression_attribute_values(":now", number(now.ms()))
-            .send()
-            .await;
+            .expression_attribute_values(":at", number(at.ms()));
+        let result = match after {
+            None => update
+                .condition_expression("attribute_not_exists(recheck_at) OR recheck_at <= :now")
+                .expression_attribute_values(":now", number(now.ms())),
+            Some(after) => update
+                .condition_expression("recheck_at = :after")
+                .expression_attribute_values(":after", number(after.ms())),
+        }
+        .send()
+        .await;
         match result {
             Ok(_) => Ok(true),
             Err(err) if condition_failed(&err) => Ok(false),

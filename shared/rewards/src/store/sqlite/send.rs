@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use super::{SqliteRewards, bodies, failed, json, parse};
 use crate::domain::reward::{Reward, RewardStatus};
 use crate::domain::time::Timestamp;
-use crate::send::{Outgoing, RewardMove, SendStore};
+use crate::send::{Outgoing, Pending, RewardMove, SendStore};
 
 const OPEN: &str = "json_extract(body, '$.status') IN ('assigned', 'sending', 'success')";
 
@@ -120,15 +120,34 @@ impl SendStore for SqliteRewards {
         .await
     }
 
-    async fn pending(&self, campaign_id: &str, limit: usize) -> StoreResult<Vec<Reward>> {
+    async fn pending(&self, campaign_id: &str, limit: usize) -> StoreResult<Vec<Pending>> {
         let campaign_id = campaign_id.to_string();
         self.run(move |conn| {
-            bodies(
-                conn,
-                "SELECT body FROM rewards WHERE campaign_id = ?1 AND status = 'assigned' \
-                 AND json_extract(body, '$.transaction_id') IS NULL ORDER BY assigned_at, id LIMIT ?2",
-                params![campaign_id, i64::try_from(limit).unwrap_or(i64::MAX)],
-            )
+            let mut statement = conn
+                .prepare_cached(
+                    "SELECT r.body, COALESCE(f.n, 0) FROM rewards r \
+                     LEFT JOIN send_failures f ON f.reward_id = r.id \
+                     WHERE r.campaign_id = ?1 AND r.status = 'assigned' \
+                     AND json_extract(r.body, '$.transaction_id') IS NULL \
+                     ORDER BY r.assigned_at, r.id LIMIT ?2",
+                )
+                .map_err(failed)?;
+            let rows = statement
+                .query_map(
+                    params![campaign_id, i64::try_from(limit).unwrap_or(i64::MAX)],
+                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)),
+                )
+                .map_err(failed)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(failed)?;
+            rows.iter()
+                .map(|(body, n)| {
+                    Ok(Pending {
+                        reward: parse(body)?,
+                        failures: u32::try_from(*n).unwrap_or(u32::MAX),
+                    })
+                })
+                .collect()
         })
         .await
     }
@@ -260,17 +279,23 @@ impl SendStore for SqliteRewards {
         campaign_id: &str,
         now: Timestamp,
         at: Timestamp,
+        after: Option<Timestamp>,
     ) -> StoreResult<bool> {
         let campaign_id = campaign_id.to_string();
         self.run(move |conn| {
-            let changed = conn
-                .execute(
+            let changed = match after {
+                None => conn.execute(
                     "INSERT INTO leases (campaign_id, holder, until, recheck_at) VALUES (?1, '', 0, ?3) \
                      ON CONFLICT (campaign_id) DO UPDATE SET recheck_at = ?3 \
                      WHERE leases.recheck_at IS NULL OR leases.recheck_at <= ?2",
                     params![campaign_id, now.ms(), at.ms()],
-                )
-                .map_err(failed)?;
+                ),
+                Some(after) => conn.execute(
+                    "UPDATE leases SET recheck_at = ?2 WHERE campaign_id = ?1 AND recheck_at = ?3",
+                    params![campaign_id, at.ms(), after.ms()],
+                ),
+            }
+            .map_err(failed)?;
             Ok(changed == 1)
         })
         .await
