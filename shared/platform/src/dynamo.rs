@@ -97,6 +97,20 @@ where
         .is_some_and(|code| code == "ConditionalCheckFailedException")
 }
 
+/// Whether a conditional write happened: `false` when its condition
+/// refused it, an error for any other failure.
+pub fn written<T, E, R>(result: Result<T, SdkError<E, R>>) -> StoreResult<bool>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) if condition_failed(&err) => Ok(false),
+        Err(err) => Err(unavailable(err)),
+    }
+}
+
 /// A string attribute.
 pub fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())

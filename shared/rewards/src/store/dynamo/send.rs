@@ -15,7 +15,7 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use futures::{StreamExt, TryStreamExt, stream};
-use platform::dynamo::{Item, PK, SK, condition_failed, s, unavailable};
+use platform::dynamo::{Item, PK, SK, s, unavailable, written};
 use platform::store::StoreResult;
 
 use super::claims::send_key;
@@ -131,11 +131,7 @@ impl SendStore for DynamoRewards {
             .expression_attribute_values(":now", number(now.ms()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if condition_failed(&err) => Ok(false),
-            Err(err) => Err(unavailable(err)),
-        }
+        written(result)
     }
 
     async fn release(&self, campaign_id: &str, holder: &str) -> StoreResult<()> {
@@ -148,11 +144,7 @@ impl SendStore for DynamoRewards {
             .expression_attribute_values(":zero", number(0))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err) if condition_failed(&err) => Ok(()),
-            Err(err) => Err(unavailable(err)),
-        }
+        written(result).map(drop)
     }
 
     async fn open_transactions(&self, campaign_id: &str) -> StoreResult<Vec<Outgoing>> {
@@ -256,11 +248,7 @@ impl SendStore for DynamoRewards {
                         .expression_attribute_values(":null", s("NULL"))
                         .send()
                         .await;
-                    match result {
-                        Ok(_) => Ok(Some(id)),
-                        Err(err) if condition_failed(&err) => Ok(None),
-                        Err(err) => Err(unavailable(err)),
-                    }
+                    Ok(written(result)?.then_some(id))
                 }
             })
             .await?;
@@ -308,11 +296,7 @@ impl SendStore for DynamoRewards {
                     .expression_attribute_values(":at", at)
                     .send()
                     .await;
-                match result {
-                    Ok(_) => Ok(Some(id)),
-                    Err(err) if condition_failed(&err) => Ok(None),
-                    Err(err) => Err(unavailable(err)),
-                }
+                Ok(written(result)?.then_some(id))
             }
         })
         .await?;
@@ -350,11 +334,7 @@ impl SendStore for DynamoRewards {
                     .expression_attribute_values(":ssk", s(ssk))
                     .send()
                     .await;
-                match result {
-                    Ok(_) => Ok(Some(id)),
-                    Err(err) if condition_failed(&err) => Ok(None),
-                    Err(err) => Err(unavailable(err)),
-                }
+                Ok(written(result)?.then_some(id))
             }
         })
         .await?;
@@ -386,11 +366,7 @@ impl SendStore for DynamoRewards {
                     .expression_attribute_values(":at", at)
                     .send()
                     .await;
-                match result {
-                    Ok(_) => Ok(Some(id)),
-                    Err(err) if condition_failed(&err) => Ok(None),
-                    Err(err) => Err(unavailable(err)),
-                }
+                Ok(written(result)?.then_some(id))
             }
         })
         .await?;
@@ -445,11 +421,7 @@ impl SendStore for DynamoRewards {
         }
         .send()
         .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) if condition_failed(&err) => Ok(false),
-            Err(err) => Err(unavailable(err)),
-        }
+        written(result)
     }
 
     async fn campaigns_with_work(&self) -> StoreResult<Vec<String>> {
