@@ -175,6 +175,20 @@ kill "$child" 2>/dev/null"#;
         ) as u64
     }
 
+    /// Waits (up to 30 s) until `address` has sent `nonce` mined
+    /// transactions: with automine, anvil mines each as it arrives, but in
+    /// its own time (later on a loaded machine).
+    pub async fn until_nonce(&self, address: &str, nonce: u64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.nonce(address).await < nonce {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{address} has not sent {nonce} transactions"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Deploys the bundled collection; its address.
     pub async fn deploy_collection(&self) -> String {
         let artifact: Value =

@@ -220,6 +220,8 @@ async fn a_message_delivered_three_times_mints_once_then_confirms() {
     let queue = EmbeddedQueue::new(Duration::from_secs(30));
     let again = vec![message(&setup, &claimed[0].0); 3];
     assert!(worker::handle(&sender, &queue, &again).await.is_empty());
+    // Mined as it arrived (automine); the copies delivered again find it so.
+    setup.anvil.until_nonce(&setup.wallet, 1).await;
     assert!(worker::handle(&sender, &queue, &again).await.is_empty());
 
     assert_eq!(
