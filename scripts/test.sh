@@ -31,7 +31,7 @@ CARGO_LAMBDA_VERSION="1.9.2"
 ANVIL_VERSION="1.7.1"
 # The modules of the `api` test binary that test HTTP behaviour on the store
 # under test; the others (caches, persistence, queue) run once.
-HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events::
+HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events:: rate_limits::
               rewards::auth:: rewards::campaigns:: rewards::keys:: rewards::roles:: rewards::supply:: rewards::users::
               rewards::secrets::a_campaign_wallet_key rewards::claims:: rewards::scenes:: rewards::captcha::
               rewards::catalyst:: rewards::contention:: rewards::sending::)
@@ -127,9 +127,14 @@ cargo test --workspace 2>&1 | tee "$WORK/embedded.log"
 
 step "fuzz: schemathesis against the local server"
 PORT="$(free_port)"
+# Every fuzzing request comes from 127.0.0.1: limits it never reaches (the
+# layer stays on, its headers are checked against the description).
+export RATE_LIMIT_ANON=1000000/60 RATE_LIMIT_SIGNED=1000000/60 RATE_LIMIT_RENDER=1000000/60 \
+  RATE_LIMIT_CAPTCHA=1000000/60 RATE_LIMIT_CLAIM=1000000/60
 RUST_LOG=warn "$API" --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" --rewards-dir "$WORK" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$PORT/health" "${PIDS[-1]}" "$WORK/server.log"
+unset RATE_LIMIT_ANON RATE_LIMIT_SIGNED RATE_LIMIT_RENDER RATE_LIMIT_CAPTCHA RATE_LIMIT_CLAIM
 GENESIS_API="$API" scripts/fuzz.sh "http://127.0.0.1:$PORT" 2>&1 | tee "$WORK/fuzz.log"
 
 step "cargo lambda watch: one request per function through the emulated Runtime API"
@@ -138,7 +143,8 @@ step "cargo lambda watch: one request per function through the emulated Runtime 
 # functions run as deployed: the Rewards table, a Secrets Manager secret and a
 # KMS key, all on moto.
 # Tables and queue of its own: the DynamoDB pass runs beside it.
-AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land-watch REWARDS_TABLE=rewards-watch REWARD_QUEUE_NAME=rewards-watch "$API" setup
+AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" LAND_TABLE=land-watch REWARDS_TABLE=rewards-watch RATE_LIMIT_TABLE=rate-limits-watch \
+  REWARD_QUEUE_NAME=rewards-watch "$API" setup
 read -r REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARD_QUEUE_URL <<< "$(.tools/moto/bin/python - "$LAND_TEST_AWS_ENDPOINT" <<'PY'
 import secrets, sys, boto3
 aws = dict(endpoint_url=sys.argv[1], region_name="us-east-1")
@@ -151,7 +157,7 @@ PY
 WATCH_PORT="$(free_port)"
 (
   export PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" LAND_DATA_FILE="$WORK/land.jsonl" RUST_LOG=warn
-  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" REWARDS_TABLE=rewards-watch REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARD_QUEUE_URL
+  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" RATE_LIMIT_TABLE=rate-limits-watch REWARDS_TABLE=rewards-watch REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARD_QUEUE_URL
   exec cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT"
 ) > "$WORK/watch.log" 2>&1 &
 PIDS+=($!)
@@ -160,12 +166,15 @@ WATCHED=0
 for path in /v1/parcels/-48/-29 '/v1/estates?limit=1' /v1/parcels/-48/-29/bids /v1/parcels/-48/-29/mortgages \
             /v1/parcels/-48/-29/publications /v1/districts '/v1/map?nw=-1,1&se=1,-1' /v1/translations/en-US; do
   # The first request of a function builds it: allow a few minutes.
-  if ! curl -sf --max-time 600 "http://127.0.0.1:$WATCH_PORT$path" -o "$WORK/watch.json"; then
+  if ! curl -sf --max-time 600 -D "$WORK/watch.headers" "http://127.0.0.1:$WATCH_PORT$path" -o "$WORK/watch.json"; then
     tail -n 40 "$WORK/watch.log"; echo "cargo lambda watch: GET $path failed" >&2; exit 1
   fi
   python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); sys.exit(0 if b.get("ok") is True and b.get("data") is not None else 1)' "$WORK/watch.json" \
     || { cat "$WORK/watch.json"; echo "cargo lambda watch: GET $path answered no data" >&2; exit 1; }
-  echo "GET $path: ok"
+  # Counted in the rate-limit table on moto, as deployed.
+  grep -qi '^ratelimit-policy: "anon";q=300;w=60' "$WORK/watch.headers" \
+    || { cat "$WORK/watch.headers"; echo "cargo lambda watch: GET $path answered without rate-limit headers" >&2; exit 1; }
+  echo "GET $path: ok ($(grep -i '^ratelimit:' "$WORK/watch.headers" | tr -d '\r'))"
   WATCHED=$((WATCHED + 1))
 done
 # Rewards: a first unsigned request builds each function (a signature would

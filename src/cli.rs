@@ -64,7 +64,7 @@ enum Command {
     Import { dump: PathBuf },
     /// Write the whole embedded data set as a JSON-lines dump.
     Export { dump: PathBuf },
-    /// Create the DynamoDB tables (LAND_TABLE, and REWARDS_TABLE when set) and the reward queue with its
+    /// Create the DynamoDB tables (LAND_TABLE, and REWARDS_TABLE and RATE_LIMIT_TABLE when set) and the reward queue with its
     /// dead-letter queue on the configured AWS endpoint.
     Setup {
         #[arg(long, env = "REWARD_QUEUE_NAME", default_value = "rewards")]
@@ -227,7 +227,7 @@ impl Cli {
                 let clock = Arc::new(SystemClock);
                 let rewards = rewards::RewardsState::in_memory(clock.clone())?;
                 let (_, doc) =
-                    crate::both_apis(&backend, clock, rewards, &rewards::app::cors(None));
+                    crate::both_apis(&backend, clock, rewards, &rewards::app::cors(None), None);
                 println!("{}", doc.to_pretty_json()?);
                 Ok(())
             }
@@ -336,7 +336,28 @@ async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
             "REWARD_QUEUE_URL is set: the reward-sender function sends what this server queues"
         );
     }
-    let app = crate::server_router(&backend, clock, rewards, &rewards_config.cors());
+    let limiter =
+        platform::rate_limit::RateLimiter::for_local(crate::rate_limited_routes(), clock.clone())
+            .await?;
+    let counted_in = match std::env::var(platform::rate_limit::TABLE_VAR) {
+        Ok(table) if !table.is_empty() => format!("dynamodb table {table}"),
+        _ => "this process".to_string(),
+    };
+    match &limiter {
+        Some(limiter) => tracing::info!(
+            policies = ?limiter.limits().policies(),
+            counted_in = %counted_in,
+            "rate limits on"
+        ),
+        None => tracing::warn!("RATE_LIMITS=off: no rate limit on any route"),
+    }
+    let app = crate::server_router(
+        &backend,
+        clock,
+        rewards,
+        &rewards_config.cors(),
+        limiter.as_ref(),
+    );
     let addr = SocketAddr::new(host, port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -344,11 +365,15 @@ async fn serve(config: &Local, host: std::net::IpAddr, port: u16) -> CliResult {
     tracing::info!(
         "LAND API on http://{addr}/v1, Rewards API on http://{addr}/api (docs: http://{addr}/docs)"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // Peer addresses: anonymous callers are counted by them.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -467,6 +492,17 @@ async fn setup(config: &Local, queue: &str) -> CliResult {
         .await?;
         println!(
             "table {rewards_table}: {}",
+            if created { "created" } else { "already there" }
+        );
+    }
+    if let Ok(limits_table) = std::env::var(platform::rate_limit::TABLE_VAR)
+        && !limits_table.is_empty()
+    {
+        let created =
+            platform::rate_limit::create_table(&aws_sdk_dynamodb::Client::new(&aws), &limits_table)
+                .await?;
+        println!(
+            "table {limits_table}: {}",
             if created { "created" } else { "already there" }
         );
     }

@@ -35,7 +35,10 @@ async fn function(family: &str) -> Router {
         "translations" => land::translations::router(),
         other => panic!("no function {other}"),
     };
-    land::app::lambda_router(routes)
+    land::app::lambda_router(
+        routes,
+        Some(&crate::common::limiter(Arc::new(FixedClock(NOW)))),
+    )
 }
 
 async fn invoke_raw(family: &str, event: &str) -> (u16, String, bytes::Bytes) {
@@ -223,7 +226,11 @@ async fn rewards_function(family: &str) -> Router {
         "captcha" => rewards::captcha::router(state),
         other => panic!("no function {other}"),
     };
-    rewards::app::lambda_router(routes, &rewards::app::cors(None))
+    rewards::app::lambda_router(
+        routes,
+        &rewards::app::cors(None),
+        Some(&crate::common::limiter(Arc::new(FixedClock(NOW)))),
+    )
 }
 
 #[tokio::test]
@@ -280,6 +287,7 @@ async fn claim_and_captcha_events_reach_their_functions() {
     let campaigns = rewards::app::lambda_router(
         rewards::campaigns::router(state.clone()),
         &rewards::app::cors(None),
+        Some(&crate::common::limiter(state.clock.clone())),
     );
     let owner = platform::signed_fetch::Wallet::random();
     let campaign = new_campaign(&campaigns, &owner).await;
@@ -309,6 +317,7 @@ async fn claim_and_captcha_events_reach_their_functions() {
     let rewards_router = rewards::app::lambda_router(
         rewards::rewards::router(state.clone()),
         &rewards::app::cors(None),
+        Some(&crate::common::limiter(state.clock.clone())),
     );
     let response = rewards_router.oneshot(request).await.unwrap();
     assert_eq!(response.status().as_u16(), 201);

@@ -21,5 +21,6 @@ mod parcels;
 mod persistence;
 mod publications;
 mod queue_sqs;
+mod rate_limits;
 mod rewards;
 mod translations;

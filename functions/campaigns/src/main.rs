@@ -2,13 +2,20 @@
 
 use std::sync::Arc;
 
-use platform::clock::SystemClock;
+use platform::clock::{Clock, SystemClock};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     platform::telemetry::init_lambda();
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let limiter = rewards::app::lambda_limiter(clock.clone()).await?;
     let config = rewards::Config::from_env();
-    let state = config.lambda_state(Arc::new(SystemClock)).await?;
+    let state = config.lambda_state(clock).await?;
     let routes = rewards::campaigns::router(state);
-    lambda_http::run(rewards::app::lambda_router(routes, &config.cors())).await
+    lambda_http::run(rewards::app::lambda_router(
+        routes,
+        &config.cors(),
+        limiter.as_ref(),
+    ))
+    .await
 }

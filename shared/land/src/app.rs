@@ -5,8 +5,10 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::Method;
 use platform::clock::Clock;
 use platform::http::{self, ErrorBody};
+use platform::rate_limit::{Policy, RateLimiter, RoutePolicy};
 use platform::store::StoreResult;
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
@@ -50,12 +52,36 @@ pub trait LandStore:
 impl LandStore for crate::store::embedded::EmbeddedLand {}
 impl LandStore for crate::store::dynamo::DynamoLand {}
 
-/// One family's routes as a Lambda function serves them: the shared layers,
-/// without the OpenAPI description.
-pub fn lambda_router(family: OpenApiRouter) -> Router {
+/// Map pictures: an uncached one costs milliseconds of CPU (up to 25 ms at
+/// 2048 x 2048). A marketplace page shows a few dozen parcel thumbnails.
+pub const RENDER: Policy = Policy::new("render", 120, 60);
+
+/// The LAND routes with a rate-limit policy of their own (on top of `anon`
+/// or `signed`): the map pictures.
+pub fn rate_limited_routes() -> Vec<RoutePolicy> {
+    [
+        "/v1/map.png",
+        "/v1/parcels/{x}/{y}/map.png",
+        "/v1/estates/{id}/map.png",
+    ]
+    .into_iter()
+    .map(|path| RoutePolicy::new(Method::GET, path, RENDER))
+    .collect()
+}
+
+/// A LAND function's rate limiter, from the environment (see
+/// [`RateLimiter::for_lambda`]).
+pub async fn lambda_limiter(clock: Arc<dyn Clock>) -> Result<Option<RateLimiter>, String> {
+    RateLimiter::for_lambda(rate_limited_routes(), clock).await
+}
+
+/// One family's routes as a Lambda function serves them: the rate limits
+/// and the shared layers, without the OpenAPI description.
+pub fn lambda_router(family: OpenApiRouter, limiter: Option<&RateLimiter>) -> Router {
     http::finish(http::with_cors(
         family.split_for_parts().0,
         http::open_cors(),
+        limiter,
     ))
 }
 
@@ -80,9 +106,13 @@ impl LandBackend {
     }
 
     /// Every family in one router, with the OpenAPI description of all, with
-    /// LAND's CORS policy and without the shared layers (`http::finish`),
-    /// which the server adds once around both APIs.
-    pub fn api(&self, clock: Arc<dyn Clock>) -> (Router, OpenApiDoc) {
+    /// the rate limits and LAND's CORS policy, without the shared layers
+    /// (`http::finish`), which the server adds once around both APIs.
+    pub fn api(
+        &self,
+        clock: Arc<dyn Clock>,
+        limiter: Option<&RateLimiter>,
+    ) -> (Router, OpenApiDoc) {
         let store = &self.store;
         let (router, doc) = OpenApiRouter::with_openapi(LandDoc::openapi())
             .merge(parcels::router(ParcelsState {
@@ -115,7 +145,7 @@ impl LandBackend {
             )))
             .merge(translations::router())
             .split_for_parts();
-        (http::with_cors(router, http::open_cors()), doc)
+        (http::with_cors(router, http::open_cors(), limiter), doc)
     }
 
     /// The version of the data, which caches key on.

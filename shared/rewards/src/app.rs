@@ -1,8 +1,13 @@
 //! Assembles the Rewards route families: both for the local server; a Lambda
 //! function calls its own family's `router` and hands it to [`lambda_router`].
 
+use std::sync::Arc;
+
 use axum::Router;
+use axum::http::Method;
+use platform::clock::Clock;
 use platform::http::{self, Cors, ErrorBody};
+use platform::rate_limit::{Policy, RateLimiter, RoutePolicy};
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -65,18 +70,48 @@ pub fn cors(extra_origins: Option<&str>) -> Cors {
     }
 }
 
-/// Both families with the Rewards CORS policy, without the shared layers
-/// (the server adds them once around both APIs), and their description.
-pub fn api(state: RewardsState, cors: &Cors) -> (Router, OpenApiDoc) {
+/// Captchas: each is drawn (about 1.3 ms) and stored until it expires.
+pub const CAPTCHA: Policy = Policy::new("captcha", 30, 60);
+/// Claims: each runs the whole check sequence, catalysts included.
+pub const CLAIM: Policy = Policy::new("claim", 30, 60);
+
+/// The Rewards routes with a rate-limit policy of their own (on top of
+/// `anon` or `signed`).
+pub fn rate_limited_routes() -> Vec<RoutePolicy> {
+    vec![
+        RoutePolicy::new(Method::POST, "/api/captcha", CAPTCHA),
+        RoutePolicy::new(Method::POST, "/api/rewards", CLAIM),
+        RoutePolicy::new(Method::POST, "/api/campaigns/{campaign_id}/rewards", CLAIM),
+    ]
+}
+
+/// A Rewards function's rate limiter, from the environment (see
+/// [`RateLimiter::for_lambda`]).
+pub async fn lambda_limiter(clock: Arc<dyn Clock>) -> Result<Option<RateLimiter>, String> {
+    RateLimiter::for_lambda(rate_limited_routes(), clock).await
+}
+
+/// Both families with the rate limits and the Rewards CORS policy, without
+/// the shared layers (the server adds them once around both APIs), and
+/// their description.
+pub fn api(
+    state: RewardsState,
+    cors: &Cors,
+    limiter: Option<&RateLimiter>,
+) -> (Router, OpenApiDoc) {
     let (router, doc) = OpenApiRouter::with_openapi(RewardsDoc::openapi())
         .merge(crate::campaigns::router(state.clone()))
         .merge(crate::rewards::router(state.clone()))
         .merge(crate::captcha::router(state))
         .split_for_parts();
-    (http::with_cors(router, cors.layer()), doc)
+    (http::with_cors(router, cors.layer(), limiter), doc)
 }
 
 /// One family's routes as a Lambda function serves them.
-pub fn lambda_router(family: OpenApiRouter, cors: &Cors) -> Router {
-    http::finish(http::with_cors(family.split_for_parts().0, cors.layer()))
+pub fn lambda_router(family: OpenApiRouter, cors: &Cors, limiter: Option<&RateLimiter>) -> Router {
+    http::finish(http::with_cors(
+        family.split_for_parts().0,
+        cors.layer(),
+        limiter,
+    ))
 }

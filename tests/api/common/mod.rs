@@ -73,9 +73,22 @@ pub async fn app() -> Router {
     genesis_api::server_router(
         &backend().await,
         clock.clone(),
-        rewards_state(clock).await,
+        rewards_state(clock.clone()).await,
         &rewards::app::cors(Some("http://localhost:8000")),
+        Some(&limiter(clock)),
     )
+}
+
+/// The rate limiter of the behaviour tests' routers: every policy of both
+/// APIs, at a million a minute (a test's requests all come from one
+/// address, and claims tests make more than a minute's claims).
+/// `rate_limits.rs` tests the limits themselves.
+pub fn limiter(clock: Arc<dyn platform::clock::Clock>) -> platform::rate_limit::RateLimiter {
+    let mut limits = platform::rate_limit::RateLimits::new(genesis_api::rate_limited_routes());
+    for policy in limits.policies() {
+        limits.set(policy.name, 1_000_000, 60).unwrap();
+    }
+    platform::rate_limit::RateLimiter::in_memory(limits, clock)
 }
 
 /// The secret every test's Rewards state derives its keys from.
@@ -83,7 +96,7 @@ pub const TEST_SECRET: &str = "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75
 
 /// The Rewards state on the store under test: one SQLite database in memory
 /// for the whole binary, or the Rewards table on moto (a client per test).
-pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
+pub async fn rewards_state(clock: Arc<dyn platform::clock::Clock>) -> rewards::RewardsState {
     rewards_state_with_queue(
         clock,
         Arc::new(rewards::queue::EmbeddedQueue::new(
@@ -95,7 +108,7 @@ pub async fn rewards_state(clock: Arc<FixedClock>) -> rewards::RewardsState {
 
 /// The same, with claims' messages going to `queue`.
 pub async fn rewards_state_with_queue(
-    clock: Arc<FixedClock>,
+    clock: Arc<dyn platform::clock::Clock>,
     queue: Arc<dyn rewards::queue::RewardQueue>,
 ) -> rewards::RewardsState {
     use rewards::secrets::{KeySecrets, LocalCipher, ServerSecret};

@@ -102,8 +102,9 @@ async fn lists_are_paged_newest_first_with_their_total() {
         let app = genesis_api::server_router(
             &crate::common::backend().await,
             clock.clone(),
-            crate::common::rewards_state(clock).await,
+            crate::common::rewards_state(clock.clone()).await,
             &rewards::app::cors(None),
+            Some(&crate::common::limiter(clock)),
         );
         ids.push(new_campaign(&app, &owner).await);
     }

@@ -170,6 +170,10 @@ fn start(dir: &std::path::Path, port: u16, queue_url: &str) -> Child {
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
         .env("RUST_LOG", "warn")
+        // Every claim comes from 127.0.0.1: limits this load never reaches.
+        .env("RATE_LIMIT_ANON", "1000000/60")
+        .env("RATE_LIMIT_SIGNED", "1000000/60")
+        .env("RATE_LIMIT_CLAIM", "1000000/60")
         .env_remove("LAND_TABLE")
         .env_remove("REWARDS_SECRET_ID")
         .env_remove("REWARDS_WALLET_KEY_ID")

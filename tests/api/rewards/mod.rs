@@ -109,8 +109,19 @@ pub const COLLECTION: &str = "0x7434a847c5e1ff250db456c55f99d1612e93d6a3";
 
 /// The Rewards API alone over `state`, with the server's shared layers: for
 /// tests that set the state up (a catalyst list, a clock, captcha answers).
+/// Its rate limits no behaviour test reaches (a test's claims all come from
+/// one address); `rate_limits.rs` tests the limits.
 pub fn router_of(state: rewards::RewardsState) -> Router {
-    platform::http::finish(rewards::app::api(state, &rewards::app::cors(None)).0)
+    let limiter = crate::common::limiter(state.clock.clone());
+    router_limited_by(state, &limiter)
+}
+
+/// The same, with these rate limits.
+pub fn router_limited_by(
+    state: rewards::RewardsState,
+    limiter: &platform::rate_limit::RateLimiter,
+) -> Router {
+    platform::http::finish(rewards::app::api(state, &rewards::app::cors(None), Some(limiter)).0)
 }
 
 /// A key made by the owner; its id and its secret.

@@ -6,19 +6,30 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Uri, header};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
+use crate::rate_limit::RateLimiter;
 use crate::signed_fetch::{CHAIN_HEADER_PREFIX, MAX_LINKS, METADATA_HEADER, TIMESTAMP_HEADER};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// An API's routes with its CORS policy. The 405 answer is set first, so
-/// that the policy also wraps it: a preflight (OPTIONS) reaches the CORS
-/// layer of a route that has no OPTIONS handler.
-pub fn with_cors(router: Router, cors: CorsLayer) -> Router {
-    router
-        .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
-            super::ApiError::MethodNotAllowed(format!("{method} {}", uri.path()))
-        })
-        .layer(cors)
+/// An API's routes with their rate limits (none when `limiter` is `None`)
+/// and its CORS policy. The 405 answer is set first, so that the limits and
+/// the policy also wrap it: a preflight (OPTIONS) reaches the CORS layer of
+/// a route that has no OPTIONS handler, and is answered there, uncounted.
+/// The limits sit inside CORS: a browser can read a 429.
+pub fn with_cors(router: Router, cors: CorsLayer, limiter: Option<&RateLimiter>) -> Router {
+    let router = router.method_not_allowed_fallback(|method: Method, uri: Uri| async move {
+        super::ApiError::MethodNotAllowed(format!("{method} {}", uri.path()))
+    });
+    crate::rate_limit::limit(router, limiter).layer(cors)
+}
+
+/// The answer's headers a browser page may read: the entity tag, the
+/// request id, the rate-limit headers.
+fn exposed() -> Vec<HeaderName> {
+    [header::ETAG, REQUEST_ID]
+        .into_iter()
+        .chain(crate::rate_limit::EXPOSED)
+        .collect()
 }
 
 /// Any origin, reads only (LAND).
@@ -27,7 +38,7 @@ pub fn open_cors() -> CorsLayer {
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
         .allow_headers(Any)
-        .expose_headers([header::ETAG, REQUEST_ID])
+        .expose_headers(exposed())
 }
 
 /// The origins an API answers with CORS: domains with their subdomains
@@ -95,7 +106,7 @@ impl Cors {
                 Method::OPTIONS,
             ])
             .allow_headers(headers)
-            .expose_headers([header::ETAG, REQUEST_ID])
+            .expose_headers(exposed())
     }
 }
 

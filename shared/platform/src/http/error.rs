@@ -2,7 +2,7 @@
 //! `{"ok": false, "code": "...", "error": "..."}`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -32,6 +32,17 @@ pub enum ApiError {
     Unauthorized(#[from] AuthError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The caller used up a rate-limit policy's window.
+    #[error(
+        "Too many requests: the \"{policy}\" limit is {quota} requests per {window} s; retry in {retry_after} s"
+    )]
+    RateLimited {
+        policy: &'static str,
+        quota: u32,
+        window: u32,
+        /// Seconds until the window ends (`Retry-After`).
+        retry_after: i64,
+    },
     /// A failure of our own; the detail is logged, not answered.
     #[error("{0}")]
     Internal(String),
@@ -84,6 +95,7 @@ impl ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Store(StoreError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -98,6 +110,7 @@ impl ApiError {
             Self::Conflict { code, .. } => code,
             Self::RouteNotFound(_) => "route_not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Store(StoreError::Unavailable(_)) => "store_unavailable",
             Self::Store(_) | Self::Internal(_) => "internal_error",
         }
@@ -127,11 +140,21 @@ impl IntoResponse for ApiError {
                 other.to_string()
             }
         };
+        let retry_after = match &self {
+            Self::RateLimited { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         let body = ErrorBody {
             ok: false,
             code: self.code().to_string(),
             error: message,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        response
     }
 }

@@ -99,10 +99,11 @@ fn verify_chain(chain: &[AuthLink], expected: &str, now_ms: i64) -> Result<Signe
         _ => return Err(AuthError::Invalid("a chain has two or three links".into())),
     };
     let (entity, ephemeral) = middle;
-    let mut authority = signer.clone();
-    if let Some(link) = ephemeral {
-        authority = verify_ephemeral(link, &authority, now_ms)?;
-    }
+    // Every cheap check first (an expired key, an entity for another
+    // request), the key recoveries last: a chain that fails them costs none.
+    let delegate = ephemeral
+        .map(|link| read_ephemeral(link, now_ms))
+        .transpose()?;
     if entity.kind != ECDSA_SIGNED_ENTITY {
         return Err(AuthError::Invalid(
             "the last link must be ECDSA_SIGNED_ENTITY".into(),
@@ -113,13 +114,19 @@ fn verify_chain(chain: &[AuthLink], expected: &str, now_ms: i64) -> Result<Signe
             "the signed entity is not this request's method, path, timestamp and metadata".into(),
         ));
     }
+    let mut authority = signer.clone();
+    if let (Some(link), Some(ephemeral)) = (ephemeral, delegate) {
+        signed_by(link, &authority)?;
+        authority = ephemeral;
+    }
     signed_by(entity, &authority)?;
     Ok(Signer { address: signer })
 }
 
-/// Checks an `ECDSA_EPHEMERAL` link signed by `authority`; answers the
-/// ephemeral address it delegates to.
-fn verify_ephemeral(link: &AuthLink, authority: &str, now_ms: i64) -> Result<String, AuthError> {
+/// Reads an `ECDSA_EPHEMERAL` link and checks it has not expired (its
+/// signature is checked by the caller); answers the ephemeral address it
+/// delegates to.
+fn read_ephemeral(link: &AuthLink, now_ms: i64) -> Result<String, AuthError> {
     if link.kind != ECDSA_EPHEMERAL {
         return Err(AuthError::Invalid(
             "the middle link must be ECDSA_EPHEMERAL".into(),
@@ -147,7 +154,6 @@ fn verify_ephemeral(link: &AuthLink, authority: &str, now_ms: i64) -> Result<Str
             "the ephemeral key expired at {expiration}"
         )));
     }
-    signed_by(link, authority)?;
     Ok(ephemeral.to_ascii_lowercase())
 }
 
