@@ -157,7 +157,8 @@ PY
 WATCH_PORT="$(free_port)"
 (
   export PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" LAND_DATA_FILE="$WORK/land.jsonl" RUST_LOG=warn
-  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" RATE_LIMIT_TABLE=rate-limits-watch REWARDS_TABLE=rewards-watch REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARD_QUEUE_URL
+  # (moto answers slowly beside the DynamoDB pass: counts may take seconds.)
+  export AWS_ENDPOINT_URL="$LAND_TEST_AWS_ENDPOINT" RATE_LIMIT_TABLE=rate-limits-watch RATE_LIMIT_TIMEOUT_MS=30000 REWARDS_TABLE=rewards-watch REWARDS_SECRET_ID REWARDS_WALLET_KEY_ID REWARD_QUEUE_URL
   exec cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT"
 ) > "$WORK/watch.log" 2>&1 &
 PIDS+=($!)

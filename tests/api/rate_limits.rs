@@ -356,7 +356,44 @@ async fn a_signed_caller_gets_the_signed_policy_and_a_forged_one_counts_as_anony
     assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS);
     // Its address's anonymous budget is untouched by the signed calls.
     let anonymous = from(&router, peer, "GET", "/v1/districts").await;
+    assert_eq!(anonymous.status, StatusCode::OK);
     assert_eq!(header(&anonymous, "x-ratelimit-remaining"), "0");
+}
+
+#[tokio::test]
+async fn new_wallets_from_one_address_meet_its_ceiling() {
+    let clock = TestClock::new(0);
+    let limiter = limiter_on(
+        limits(&[("signed", 2, 60), ("captcha", 1, 60)]),
+        counter().await,
+        clock.clone(),
+    );
+    let router = server(clock.clone(), Some(&limiter)).await;
+    let peer = random_peer();
+    // A wallet costs nothing to make: the address has the signed quota too.
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let answer = signed(&router, peer, &Wallet::random(), &clock, false).await;
+        statuses.push(answer.status.as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+    // The expensive routes count by address, signed or not.
+    let wallet = Wallet::random();
+    let other = random_peer();
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let headers = sign(&wallet, "POST", "/api/captcha", "{}", clock.now_ms(), true);
+        let mut request = Request::post("/api/captcha");
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
+        let mut request = request.body(Body::empty()).unwrap();
+        request.extensions_mut().insert(ConnectInfo(other));
+        statuses.push(send(router.clone(), request).await.status.as_u16());
+    }
+    assert_eq!(statuses, [201, 429]);
+    let anonymous = from(&router, other, "POST", "/api/captcha").await;
+    assert_eq!(anonymous.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]

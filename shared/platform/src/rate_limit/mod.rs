@@ -41,6 +41,8 @@ use crate::signed_fetch::{Verified, called_path, verify};
 
 /// The counter table's variable.
 pub const TABLE_VAR: &str = "RATE_LIMIT_TABLE";
+/// How long a count may take, in milliseconds (default 250).
+pub const TIMEOUT_VAR: &str = "RATE_LIMIT_TIMEOUT_MS";
 
 /// The layer's state: the limits, where requests are counted, the clock.
 #[derive(Clone)]
@@ -99,6 +101,7 @@ impl RateLimiter {
         let Some(limits) = RateLimits::from_env(routes)? else {
             return Ok(None);
         };
+        let timeout = timeout_from_env()?;
         let table = std::env::var(TABLE_VAR)
             .ok()
             .filter(|t| !t.is_empty())
@@ -108,7 +111,11 @@ impl RateLimiter {
                      (template.yaml's RateLimitTable), or RATE_LIMITS=off"
                 )
             })?;
-        Ok(Some(Self::on_table(limits, &table, clock).await))
+        Ok(Some(
+            Self::on_table(limits, &table, clock)
+                .await
+                .with_count_timeout(timeout),
+        ))
     }
 
     /// The local server's limiter: in `RATE_LIMIT_TABLE` when it is set,
@@ -120,15 +127,37 @@ impl RateLimiter {
         let Some(limits) = RateLimits::from_env(routes)? else {
             return Ok(None);
         };
-        Ok(Some(match std::env::var(TABLE_VAR) {
+        let timeout = timeout_from_env()?;
+        let limiter = match std::env::var(TABLE_VAR) {
             Ok(table) if !table.is_empty() => Self::on_table(limits, &table, clock).await,
             _ => Self::in_memory(limits, clock),
-        }))
+        };
+        Ok(Some(limiter.with_count_timeout(timeout)))
     }
 
+    /// Counting in `table`, with a client that never retries: a count that
+    /// fails is let through at once, and a throttled caller's key is a
+    /// refusal, not a wait.
     async fn on_table(limits: RateLimits, table: &str, clock: Arc<dyn Clock>) -> Self {
-        let client = aws_sdk_dynamodb::Client::new(&crate::aws::sdk_config().await);
+        let config = aws_sdk_dynamodb::config::Builder::from(&crate::aws::sdk_config().await)
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
+        let client = aws_sdk_dynamodb::Client::from_conf(config);
         Self::new(limits, Arc::new(DynamoCounter::new(client, table)), clock)
+    }
+}
+
+/// `RATE_LIMIT_TIMEOUT_MS`, else the default.
+fn timeout_from_env() -> Result<Duration, String> {
+    match std::env::var(TIMEOUT_VAR) {
+        Ok(value) if !value.trim().is_empty() => value
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|ms| (1..=60_000).contains(ms))
+            .map(Duration::from_millis)
+            .ok_or_else(|| format!("{TIMEOUT_VAR}={value}: expected milliseconds, 1 to 60000")),
+        _ => Ok(COUNT_TIMEOUT),
     }
 }
 

@@ -155,8 +155,8 @@ impl RateLimits {
             let Some(policy) = name.strip_prefix("RATE_LIMIT_") else {
                 continue;
             };
-            // The counter table's name shares the prefix.
-            if policy == "TABLE" {
+            // The counter's table and timeout share the prefix.
+            if policy == "TABLE" || policy == "TIMEOUT_MS" {
                 continue;
             }
             let (quota, window) = parse_budget(&value)
@@ -246,6 +246,7 @@ mod tests {
                 ("RATE_LIMIT_ANON", "10/1"),
                 ("RATE_LIMIT_RENDER", " 5 / 30 "),
                 ("RATE_LIMIT_TABLE", "rate-limits"),
+                ("RATE_LIMIT_TIMEOUT_MS", "1000"),
                 ("RATE_LIMIT_CAPTCHA", "1/60"),
                 ("RATE_LIMITS", "on"),
             ]),
