@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, KeysAndAttributes,
-    ScalarAttributeType, TableStatus,
+    ScalarAttributeType, TableStatus, TimeToLiveSpecification,
 };
 use futures::{StreamExt, stream};
 
@@ -85,6 +85,24 @@ pub async fn wait_until_active(client: &Client, table: &str) -> StoreResult<()> 
     Err(StoreError::Unavailable(format!(
         "table {table} did not become active"
     )))
+}
+
+/// Turns TTL on for `attribute` (seconds since the epoch) of a table.
+pub async fn enable_ttl(client: &Client, table: &str, attribute: &str) -> StoreResult<()> {
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder()
+                .attribute_name(attribute)
+                .enabled(true)
+                .build()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )
+        .send()
+        .await
+        .map_err(unavailable)?;
+    Ok(())
 }
 
 /// Whether a write was refused by its condition (any operation's error).

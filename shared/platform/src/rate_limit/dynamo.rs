@@ -5,13 +5,11 @@
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::{
-    AttributeValue, BillingMode, KeyType, ReturnValue, TimeToLiveSpecification,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, BillingMode, KeyType, ReturnValue};
 
 use super::counter::{RateCounter, Window};
 use crate::dynamo::{
-    PK, condition_failed, key_element, string_attribute, table_exists, unavailable,
+    PK, condition_failed, enable_ttl, key_element, string_attribute, table_exists, unavailable,
     wait_until_active,
 };
 use crate::store::{StoreError, StoreResult};
@@ -111,18 +109,6 @@ pub async fn create_table(client: &Client, table: &str) -> StoreResult<bool> {
         Err(err) => return Err(unavailable(err)),
     }
     wait_until_active(client, table).await?;
-    client
-        .update_time_to_live()
-        .table_name(table)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .attribute_name(TTL_ATTRIBUTE)
-                .enabled(true)
-                .build()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        )
-        .send()
-        .await
-        .map_err(unavailable)?;
+    enable_ttl(client, table, TTL_ATTRIBUTE).await?;
     Ok(true)
 }

@@ -98,24 +98,7 @@ impl RateLimiter {
         routes: Vec<RoutePolicy>,
         clock: Arc<dyn Clock>,
     ) -> Result<Option<Self>, String> {
-        let Some(limits) = RateLimits::from_env(routes)? else {
-            return Ok(None);
-        };
-        let timeout = timeout_from_env()?;
-        let table = std::env::var(TABLE_VAR)
-            .ok()
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                format!(
-                    "{TABLE_VAR} is not set: set it to the rate-limit table \
-                     (template.yaml's RateLimitTable), or RATE_LIMITS=off"
-                )
-            })?;
-        Ok(Some(
-            Self::on_table(limits, &table, clock)
-                .await
-                .with_count_timeout(timeout),
-        ))
+        Self::from_env(routes, clock, true).await
     }
 
     /// The local server's limiter: in `RATE_LIMIT_TABLE` when it is set,
@@ -124,13 +107,27 @@ impl RateLimiter {
         routes: Vec<RoutePolicy>,
         clock: Arc<dyn Clock>,
     ) -> Result<Option<Self>, String> {
+        Self::from_env(routes, clock, false).await
+    }
+
+    async fn from_env(
+        routes: Vec<RoutePolicy>,
+        clock: Arc<dyn Clock>,
+        table_required: bool,
+    ) -> Result<Option<Self>, String> {
         let Some(limits) = RateLimits::from_env(routes)? else {
             return Ok(None);
         };
         let timeout = timeout_from_env()?;
-        let limiter = match std::env::var(TABLE_VAR) {
-            Ok(table) if !table.is_empty() => Self::on_table(limits, &table, clock).await,
-            _ => Self::in_memory(limits, clock),
+        let limiter = match std::env::var(TABLE_VAR).ok().filter(|t| !t.is_empty()) {
+            Some(table) => Self::on_table(limits, &table, clock).await,
+            None if table_required => {
+                return Err(format!(
+                    "{TABLE_VAR} is not set: set it to the rate-limit table \
+                     (template.yaml's RateLimitTable), or RATE_LIMITS=off"
+                ));
+            }
+            None => Self::in_memory(limits, clock),
         };
         Ok(Some(limiter.with_count_timeout(timeout)))
     }

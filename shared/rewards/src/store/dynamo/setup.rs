@@ -4,10 +4,10 @@
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType, TimeToLiveSpecification,
+    BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType,
 };
 use platform::dynamo::{
-    PK, SK, key_element, string_attribute, table_exists, unavailable, wait_until_active,
+    PK, SK, enable_ttl, key_element, string_attribute, table_exists, unavailable, wait_until_active,
 };
 use platform::store::{StoreError, StoreResult};
 
@@ -62,18 +62,6 @@ pub async fn create_table(client: &Client, table: &str) -> StoreResult<bool> {
     }
     request.send().await.map_err(unavailable)?;
     wait_until_active(client, table).await?;
-    client
-        .update_time_to_live()
-        .table_name(table)
-        .time_to_live_specification(
-            TimeToLiveSpecification::builder()
-                .attribute_name(TTL_ATTRIBUTE)
-                .enabled(true)
-                .build()
-                .map_err(corrupt)?,
-        )
-        .send()
-        .await
-        .map_err(unavailable)?;
+    enable_ttl(client, table, TTL_ATTRIBUTE).await?;
     Ok(true)
 }
