@@ -31,7 +31,7 @@ CARGO_LAMBDA_VERSION="1.9.2"
 ANVIL_VERSION="1.7.1"
 # The modules of the `api` test binary that test HTTP behaviour on the store
 # under test; the others (caches, persistence, queue) run once.
-HTTP_MODULES=(clients:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events:: rate_limits::
+HTTP_MODULES=(clients:: listings:: parcels:: estates:: bids:: mortgages:: publications:: districts:: map_json:: map_png:: translations:: http_edge:: lambda_events:: rate_limits::
               rewards::auth:: rewards::campaigns:: rewards::keys:: rewards::roles:: rewards::supply:: rewards::users::
               rewards::secrets::a_campaign_wallet_key rewards::claims:: rewards::scenes:: rewards::captcha::
               rewards::catalyst:: rewards::contention:: rewards::sending::)

@@ -44,6 +44,11 @@ pub struct Cli {
     /// first start when the data file does not exist yet.
     #[arg(long, global = true, env = "LAND_SEED", default_value_t = land_seed::DEFAULT_SEED)]
     seed: u64,
+    /// How many times the default market to generate (publications of
+    /// parcels and estates): for benchmarks of a larger market.
+    #[arg(long, global = true, env = "LAND_MARKET_SIZE", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=16))]
+    market_size: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -155,6 +160,7 @@ impl Cli {
                 ..Config::from_env()
             },
             seed: self.seed,
+            market_size: self.market_size,
             rewards_dir: self.rewards_dir.clone(),
         }
     }
@@ -241,6 +247,7 @@ impl Cli {
 struct Local {
     config: Config,
     seed: u64,
+    market_size: u32,
     rewards_dir: PathBuf,
 }
 
@@ -255,9 +262,9 @@ impl Local {
     /// The embedded store, generated (Genesis City and a marketplace) on the
     /// first start.
     fn embedded(&self) -> Result<Arc<EmbeddedLand>, Box<dyn std::error::Error>> {
-        let seed = self.seed;
+        let (seed, size) = (self.seed, self.market_size);
         Ok(Arc::new(EmbeddedLand::open(self.data_file(), || {
-            land_seed::genesis_city(seed)
+            land_seed::genesis_city_sized(seed, size)
         })?))
     }
 
@@ -409,9 +416,9 @@ async fn write(
 
 async fn regenerate(config: &Local) -> CliResult {
     let started = Instant::now();
-    let seed = config.seed;
+    let (seed, size) = (config.seed, config.market_size);
     let spinner = spinner("generating Genesis City and its marketplace");
-    let data = land_seed::genesis_city(seed);
+    let data = land_seed::genesis_city_sized(seed, size);
     spinner.finish_and_clear();
     let (count, version) = match &config.config.table {
         None => {
@@ -422,7 +429,7 @@ async fn regenerate(config: &Local) -> CliResult {
         Some(_) => write(config, data.records().collect()).await?,
     };
     println!(
-        "seeded {count} records with seed {seed} in {:.1?} (data version {version})",
+        "seeded {count} records with seed {seed}, market size {size}, in {:.1?} (data version {version})",
         started.elapsed()
     );
     Ok(())

@@ -12,6 +12,8 @@ mod dynamo_fanout;
 mod estates;
 mod http_edge;
 mod lambda_events;
+mod listings;
+mod listings_dynamo;
 mod map_cache;
 mod map_json;
 mod map_png;

@@ -11,8 +11,14 @@ pub const DEFAULT_SEED: u64 = 2018;
 
 /// Genesis City with a marketplace generated from `seed`.
 pub fn genesis_city(seed: u64) -> LandDataset {
+    genesis_city_sized(seed, 1)
+}
+
+/// Genesis City with a marketplace `market_size` times the default one
+/// (benchmarks: how costs grow with the market).
+pub fn genesis_city_sized(seed: u64, market_size: u32) -> LandDataset {
     let layout = genesis::layout();
-    let market = market::generate(seed, &layout);
+    let market = market::generate(seed, &layout, market_size);
     LandDataset {
         districts: layout.districts,
         contributions: genesis::contributions(),
@@ -36,6 +42,21 @@ mod tests {
         let b = genesis_city(7);
         assert_eq!(a, b);
         assert_ne!(a.publications, genesis_city(8).publications);
+    }
+
+    #[test]
+    fn a_larger_market_has_that_many_more_listings() {
+        let open = |data: &LandDataset| {
+            data.publications
+                .iter()
+                .filter(|p| p.status == land::domain::publication::PublicationStatus::Open)
+                .count()
+        };
+        let default = genesis_city(DEFAULT_SEED);
+        let ten = genesis_city_sized(DEFAULT_SEED, 10);
+        assert_eq!(ten.parcels.len(), default.parcels.len());
+        let ratio = open(&ten) as f64 / open(&default) as f64;
+        assert!((7.0..=11.0).contains(&ratio), "{ratio}");
     }
 
     #[test]

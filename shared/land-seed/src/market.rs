@@ -112,7 +112,10 @@ impl Generator {
     }
 }
 
-pub fn generate(seed: u64, layout: &Layout) -> Market {
+/// The market of `seed`, `size` times the default's publications (where the
+/// city has room: a parcel or estate is put on sale `size` times as often, up
+/// to every one). Size 1 is the default market, draw for draw.
+pub fn generate(seed: u64, layout: &Layout, size: u32) -> Market {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let owners = (0..OWNER_COUNT).map(|_| hex(&mut rng, 20)).collect();
     let mut g = Generator { rng, owners };
@@ -121,7 +124,7 @@ pub fn generate(seed: u64, layout: &Layout) -> Market {
         .map(|c| plain_parcel(&mut g, layout, c))
         .collect();
     let mut estates = grow_estates(&mut g, &mut parcels);
-    let publications = publish(&mut g, &mut parcels, &estates);
+    let publications = publish(&mut g, &mut parcels, &estates, f64::from(size.max(1)));
     let bids = place_bids(&mut g, &parcels, &estates);
     let mortgages = request_mortgages(&mut g, &parcels, &publications);
     grant_approvals(&g, &mut parcels, &mut estates);
@@ -297,10 +300,15 @@ fn grant_approvals(g: &Generator, parcels: &mut [Parcel], estates: &mut [Estate]
 
 /// Publication histories: older rows sold or cancelled, the latest in any
 /// status. A sale hands the asset to the buyer.
-fn publish(g: &mut Generator, parcels: &mut [Parcel], estates: &[Estate]) -> Vec<Publication> {
+fn publish(
+    g: &mut Generator,
+    parcels: &mut [Parcel],
+    estates: &[Estate],
+    size: f64,
+) -> Vec<Publication> {
     let mut out = Vec::new();
     for parcel in parcels.iter_mut() {
-        if parcel.in_estate || !g.chance(0.06) {
+        if parcel.in_estate || !g.chance((0.06 * size).min(1.0)) {
             continue;
         }
         let Some(owner) = parcel.owner.clone() else {
@@ -311,7 +319,7 @@ fn publish(g: &mut Generator, parcels: &mut [Parcel], estates: &[Estate]) -> Vec
         }
     }
     for e in estates.iter().filter(|e| !e.is_dissolved()) {
-        if g.chance(0.3) {
+        if g.chance((0.3 * size).min(1.0)) {
             // Estate ownership stays as generated: its parcels follow the estate.
             history(g, AssetType::Estate, &e.id, &e.owner, &mut out);
         }

@@ -13,13 +13,13 @@ use super::{DynamoLand, keys};
 use crate::bids::BidStore;
 use crate::districts::DistrictStore;
 use crate::domain::bid::{Bid, BidStatus};
-use crate::domain::coords::{Area, Coord, MAX, MIN};
+use crate::domain::coords::{Area, Coord};
 use crate::domain::district::{self, Contribution, ContributionRow, District};
 use crate::domain::listing::{ListingQuery, Page};
 use crate::domain::map::CityTiles;
 use crate::domain::mortgage::{Mortgage, MortgageStatus};
 use crate::domain::parcel::{Asset, Estate, Parcel, estate_id_order};
-use crate::domain::publication::{self, AssetType, Publication, PublicationStatus, StatusFilter};
+use crate::domain::publication::{self, AssetType, Publication, StatusFilter};
 use crate::domain::status::AnyOf;
 use crate::estates::EstateStore;
 use crate::map::MapStore;
@@ -49,66 +49,6 @@ fn estate_with_current(item: &Item, now_ms: i64) -> StoreResult<Estate> {
 const COLUMNS_IN_FLIGHT: usize = 16;
 
 impl DynamoLand {
-    /// The publications matching a listing filter: one Query of a listing partition.
-    async fn listed(
-        &self,
-        asset_type: AssetType,
-        status: StatusFilter,
-        now_ms: i64,
-    ) -> StoreResult<Vec<Publication>> {
-        let open = keys::listing(asset_type, PublicationStatus::Open);
-        let query = match status {
-            StatusFilter::Open => Query::from(open, keys::expiry_bound(now_ms)),
-            StatusFilter::Expired => Query::before(open, keys::expiry_bound(now_ms)),
-            StatusFilter::Sold => {
-                Query::partition(keys::listing(asset_type, PublicationStatus::Sold))
-            }
-            StatusFilter::Cancelled => {
-                Query::partition(keys::listing(asset_type, PublicationStatus::Cancelled))
-            }
-            StatusFilter::FingerprintChanged => Query::partition(keys::listing(
-                asset_type,
-                PublicationStatus::FingerprintChanged,
-            )),
-        };
-        self.table
-            .query(query)
-            .await?
-            .iter()
-            .map(items::record)
-            .collect()
-    }
-
-    /// One row per asset: its latest publication in any status of the filter
-    /// (as the embedded store does), sorted and cut to the page.
-    async fn listing_page(
-        &self,
-        asset_type: AssetType,
-        query: &ListingQuery,
-        now_ms: i64,
-        order: impl Fn(&String, &String) -> std::cmp::Ordering,
-    ) -> StoreResult<Page<(String, Publication)>> {
-        let mut latest: HashMap<String, Publication> = HashMap::new();
-        // One Query per status, at once: at most five (`AnyOf` holds each
-        // status once).
-        let listed = futures::future::try_join_all(
-            query
-                .status()
-                .iter()
-                .map(|status| self.listed(asset_type, status, now_ms)),
-        )
-        .await?;
-        for p in listed.into_iter().flatten() {
-            match latest.get(&p.asset_id) {
-                Some(kept) if Publication::newest_first(kept, &p).is_le() => {}
-                _ => {
-                    latest.insert(p.asset_id.clone(), p);
-                }
-            }
-        }
-        Ok(query.page(latest.into_iter().collect(), order))
-    }
-
     async fn parcels_at(&self, coords: impl IntoIterator<Item = Coord>) -> StoreResult<Vec<Item>> {
         self.table
             .batch_get(coords.into_iter().map(keys::parcel).collect())
@@ -202,17 +142,8 @@ impl ParcelStore for DynamoLand {
     }
 
     async fn list_parcels(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Parcel>> {
-        let by_coords = |a: &String, b: &String| {
-            let key = |id: &String| {
-                id.parse::<Coord>()
-                    .map(|c| (c.x, c.y))
-                    .unwrap_or((MAX + 1, MIN))
-            };
-            key(a).cmp(&key(b))
-        };
-        let page = self
-            .listing_page(AssetType::Parcel, query, now_ms, by_coords)
-            .await?;
+        let listing = self.listing(AssetType::Parcel, now_ms).await?;
+        let page = listing.index.page(query, now_ms);
         let found = self
             .parcels_at(page.items.iter().filter_map(|(id, _)| id.parse().ok()))
             .await?;
@@ -225,8 +156,8 @@ impl ParcelStore for DynamoLand {
             .items
             .into_iter()
             .filter_map(|(id, publication)| {
-                parcels.remove(&id).map(|p| Parcel {
-                    publication: Some(publication),
+                parcels.remove(id).map(|p| Parcel {
+                    publication: Some(publication.clone()),
                     ..p
                 })
             })
@@ -277,13 +208,10 @@ impl EstateStore for DynamoLand {
     }
 
     async fn list_estates(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Estate>> {
-        let page = self
-            .listing_page(AssetType::Estate, query, now_ms, |a, b| {
-                estate_id_order(a, b)
-            })
-            .await?;
+        let listing = self.listing(AssetType::Estate, now_ms).await?;
+        let page = listing.index.page(query, now_ms);
         let found = self
-            .estates_by_id(page.items.iter().map(|(id, _)| id.clone()))
+            .estates_by_id(page.items.iter().map(|(id, _)| id.to_string()))
             .await?;
         let mut estates: HashMap<String, Estate> = HashMap::new();
         for item in &found {
@@ -294,8 +222,8 @@ impl EstateStore for DynamoLand {
             .items
             .into_iter()
             .filter_map(|(id, publication)| {
-                estates.remove(&id).map(|e| Estate {
-                    publication: Some(publication),
+                estates.remove(id).map(|e| Estate {
+                    publication: Some(publication.clone()),
                     ..e
                 })
             })

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::domain::bid::Bid;
 use crate::domain::coords::{Coord, PARCEL_COUNT};
 use crate::domain::district::{ContributionRow, District};
+use crate::domain::listing::ListingIndex;
 use crate::domain::mortgage::Mortgage;
 use crate::domain::parcel::{Estate, Parcel, estate_id_order};
 use crate::domain::publication::{self, AssetType, Publication};
@@ -33,6 +34,10 @@ pub struct LandIndex {
     pub estates_by_address: HashMap<String, Vec<usize>>,
     pub districts: Vec<District>,
     pub contributions: Vec<ContributionRow>,
+    /// Parcels with publications, ties broken by (x, y).
+    pub parcel_listing: ListingIndex,
+    /// Estates that are not dissolved with publications, ties broken by numeric id.
+    pub estate_listing: ListingIndex,
 }
 
 fn push_unique<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, key: K, i: usize) {
@@ -43,7 +48,9 @@ fn push_unique<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, key: K
 }
 
 impl LandIndex {
-    pub fn build(data: &LandDataset) -> Self {
+    /// `now_ms` only splits the listings' `open` rows into live and expired
+    /// (see `ListingIndex`): any time gives the same answers.
+    pub fn build(data: &LandDataset, now_ms: i64) -> Self {
         let mut parcels = vec![None; PARCEL_COUNT];
         let mut parcels_by_address = HashMap::new();
         for parcel in &data.parcels {
@@ -131,7 +138,34 @@ impl LandIndex {
             }
         }
 
+        let mut listed_parcels: Vec<(Coord, Vec<Publication>)> = publications_by_asset
+            .iter()
+            .filter(|((kind, _), _)| *kind == AssetType::Parcel)
+            .filter_map(|((_, id), pubs)| {
+                let at: Coord = id.parse().ok()?;
+                parcels[at.index()].as_ref()?;
+                Some((at, pubs.clone()))
+            })
+            .collect();
+        listed_parcels.sort_unstable_by_key(|(at, _)| (at.x, at.y));
+        let parcel_listing = ListingIndex::build(
+            listed_parcels.into_iter().map(|(at, pubs)| (at.id(), pubs)),
+            now_ms,
+        );
+        let estate_listing = ListingIndex::build(
+            estates.iter().filter(|e| !e.is_dissolved()).map(|e| {
+                let key = (AssetType::Estate, e.id.clone());
+                (
+                    e.id.clone(),
+                    publications_by_asset.get(&key).cloned().unwrap_or_default(),
+                )
+            }),
+            now_ms,
+        );
+
         Self {
+            parcel_listing,
+            estate_listing,
             parcels,
             estates,
             estate_by_id,

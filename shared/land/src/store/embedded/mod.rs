@@ -33,7 +33,8 @@ struct Snapshot {
 impl Snapshot {
     /// `data` must be canonical (see `LandDataset::canonical`).
     fn new(data: LandDataset) -> Self {
-        let index = LandIndex::build(&data);
+        use platform::clock::Clock as _;
+        let index = LandIndex::build(&data, platform::clock::SystemClock.now_ms());
         let version = data.fingerprint();
         Self {
             data,

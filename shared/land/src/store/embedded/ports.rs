@@ -43,25 +43,18 @@ impl ParcelStore for EmbeddedLand {
     async fn list_parcels(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Parcel>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        let rows: Vec<(&Parcel, &Publication)> = index
-            .publications_by_asset
-            .iter()
-            .filter(|((kind, _), _)| *kind == AssetType::Parcel)
-            .filter_map(|((_, id), pubs)| {
-                let matched = publication::latest_matching(pubs, query.status(), now_ms)?;
-                let at: Coord = id.parse().ok()?;
-                Some((index.parcels[at.index()].as_ref()?, matched))
-            })
-            .collect();
-        let page = query.page(rows, |a, b| (a.x, a.y).cmp(&(b.x, b.y)));
+        let page = index.parcel_listing.page(query, now_ms);
         Ok(Page {
             total: page.total,
             items: page
                 .items
                 .into_iter()
-                .map(|(parcel, publication)| Parcel {
-                    publication: Some(publication.clone()),
-                    ..parcel.clone()
+                .filter_map(|(id, publication)| {
+                    let at: Coord = id.parse().ok()?;
+                    Some(Parcel {
+                        publication: Some(publication.clone()),
+                        ..index.parcels[at.index()].clone()?
+                    })
                 })
                 .collect(),
         })
@@ -106,27 +99,17 @@ impl EstateStore for EmbeddedLand {
     async fn list_estates(&self, query: &ListingQuery, now_ms: i64) -> StoreResult<Page<Estate>> {
         let snapshot = self.snapshot();
         let index = &snapshot.index;
-        let rows: Vec<(&Estate, &Publication)> = index
-            .estates
-            .iter()
-            .filter(|e| !e.is_dissolved())
-            .filter_map(|e| {
-                let pubs = index.publications_of(AssetType::Estate, &e.id);
-                Some((
-                    e,
-                    publication::latest_matching(pubs, query.status(), now_ms)?,
-                ))
-            })
-            .collect();
-        let page = query.page(rows, |a, b| estate_id_order(&a.id, &b.id));
+        let page = index.estate_listing.page(query, now_ms);
         Ok(Page {
             total: page.total,
             items: page
                 .items
                 .into_iter()
-                .map(|(estate, publication)| Estate {
-                    publication: Some(publication.clone()),
-                    ..estate.clone()
+                .filter_map(|(id, publication)| {
+                    Some(Estate {
+                        publication: Some(publication.clone()),
+                        ..index.estates[*index.estate_by_id.get(id)?].clone()
+                    })
                 })
                 .collect(),
         })

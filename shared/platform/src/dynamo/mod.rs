@@ -16,6 +16,10 @@ use futures::{StreamExt, stream};
 
 use crate::store::{StoreError, StoreResult};
 
+mod read_units;
+
+pub use read_units::{ReadMeter, item_size};
+
 pub type Item = HashMap<String, AttributeValue>;
 
 /// The partition key attribute.
@@ -149,6 +153,7 @@ pub async fn backoff(attempt: u32) {
 pub struct Table {
     client: Client,
     name: String,
+    read: ReadMeter,
 }
 
 impl Table {
@@ -156,7 +161,13 @@ impl Table {
         Self {
             client,
             name: name.into(),
+            read: ReadMeter::default(),
         }
+    }
+
+    /// Read units consumed through this table (and its clones) so far.
+    pub fn read_units(&self) -> u64 {
+        self.read.total()
     }
 
     pub fn client(&self) -> &Client {
@@ -178,6 +189,8 @@ impl Table {
             .send()
             .await
             .map_err(unavailable)?;
+        self.read
+            .add(read_units::units(out.item.as_ref().map_or(0, item_size)));
         Ok(out.item)
     }
 
@@ -205,7 +218,10 @@ impl Table {
                 request = request.expression_attribute_names(*placeholder, *name);
             }
             let out = request.send().await.map_err(unavailable)?;
-            items.extend(out.items.unwrap_or_default());
+            let page = out.items.unwrap_or_default();
+            self.read
+                .add(read_units::units(page.iter().map(item_size).sum()));
+            items.extend(page);
             match out.last_evaluated_key {
                 Some(key) if !key.is_empty() => start = Some(key),
                 _ => return Ok(items),
@@ -250,6 +266,7 @@ impl Table {
         let mut items = Vec::with_capacity(pending.len());
         let mut attempt = 0;
         while !pending.is_empty() {
+            let asked = pending.len();
             let request = KeysAndAttributes::builder()
                 .consistent_read(true)
                 .set_keys(Some(std::mem::take(&mut pending)))
@@ -262,16 +279,25 @@ impl Table {
                 .send()
                 .await
                 .map_err(unavailable)?;
-            items.extend(
-                out.responses
-                    .and_then(|mut r| r.remove(&self.name))
-                    .unwrap_or_default(),
-            );
+            let found = out
+                .responses
+                .and_then(|mut r| r.remove(&self.name))
+                .unwrap_or_default();
             pending = out
                 .unprocessed_keys
                 .and_then(|mut u| u.remove(&self.name))
                 .map(|k| k.keys)
                 .unwrap_or_default();
+            // Each item on its own; a key asked and not found costs one.
+            let not_found = asked.saturating_sub(found.len() + pending.len());
+            self.read.add(
+                found
+                    .iter()
+                    .map(|i| read_units::units(item_size(i)))
+                    .sum::<u64>()
+                    + not_found as u64,
+            );
+            items.extend(found);
             if !pending.is_empty() {
                 attempt += 1;
                 if attempt > MAX_RETRIES {

@@ -1,13 +1,21 @@
 //! Listings of assets on the marketplace (`/parcels`, `/estates`): the status
 //! filter, the sort orders and offset pagination, shared by every store.
+//! `ListingQuery::page` states the rules by sorting every match; stores answer
+//! from a `ListingIndex`, which gives the same pages without that sort.
 
-use std::borrow::Borrow;
-use std::cmp::Ordering;
+mod index;
+
+pub use index::ListingIndex;
+
+#[cfg(test)]
+use std::{borrow::Borrow, cmp::Ordering};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::publication::{Publication, StatusFilter};
+#[cfg(test)]
+use super::publication::Publication;
+use super::publication::StatusFilter;
 use super::status::AnyOf;
 
 pub const DEFAULT_LIMIT: usize = 20;
@@ -38,6 +46,7 @@ impl SortBy {
         }
     }
 
+    #[cfg(test)]
     fn compare(self, a: &Publication, b: &Publication) -> Ordering {
         match self {
             Self::Price => a.price.total_cmp(&b.price),
@@ -94,7 +103,8 @@ impl ListingQuery {
     }
 
     /// The order of two listed rows: by the sort key, then by asset for stable pages.
-    pub fn compare<T, P: Borrow<Publication>>(
+    #[cfg(test)]
+    fn compare<T, P: Borrow<Publication>>(
         &self,
         a: &(T, P),
         b: &(T, P),
@@ -108,9 +118,10 @@ impl ListingQuery {
         by_key.then_with(|| asset_order(&a.0, &b.0))
     }
 
-    /// Sorts every match and cuts out the requested page. Rows may borrow
-    /// their publication, so that only the page's rows are ever cloned.
-    pub fn page<T, P: Borrow<Publication>>(
+    /// Sorts every match and cuts out the requested page: the rules, which
+    /// `ListingIndex` is tested against.
+    #[cfg(test)]
+    pub(crate) fn page<T, P: Borrow<Publication>>(
         &self,
         mut rows: Vec<(T, P)>,
         asset_order: impl Fn(&T, &T) -> Ordering,
