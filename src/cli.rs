@@ -44,8 +44,9 @@ pub struct Cli {
     /// first start when the data file does not exist yet.
     #[arg(long, global = true, env = "LAND_SEED", default_value_t = land_seed::DEFAULT_SEED)]
     seed: u64,
-    /// How many times the default market to generate (publications of
-    /// parcels and estates): for benchmarks of a larger market.
+    /// How many times the default market to generate, for benchmarks:
+    /// parcels are put on sale that many times as often, estates too up to
+    /// every estate (from size 4). Used where `--seed` is.
     #[arg(long, global = true, env = "LAND_MARKET_SIZE", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=16))]
     market_size: u32,
@@ -263,6 +264,12 @@ impl Local {
     /// first start.
     fn embedded(&self) -> Result<Arc<EmbeddedLand>, Box<dyn std::error::Error>> {
         let (seed, size) = (self.seed, self.market_size);
+        if self.data_file().exists() && size != 1 {
+            tracing::warn!(
+                data_file = %self.data_file().display(),
+                "--market-size is used only when the data file is generated; `seed` regenerates it"
+            );
+        }
         Ok(Arc::new(EmbeddedLand::open(self.data_file(), || {
             land_seed::genesis_city_sized(seed, size)
         })?))

@@ -107,7 +107,8 @@ async fn the_request_after_an_import_lists_what_it_wrote() {
     .unwrap();
     let cheapest = query(&[StatusFilter::Open], SortBy::Price, 10, 0);
     let page = land.list_parcels(&cheapest, NOW).await.unwrap();
-    assert_eq!((page.total, page.items[0].id.as_str()), (1, "1,0"));
+    let first = page.items.first().map(|p| p.id.as_str());
+    assert_eq!((page.total, first), (1, Some("1,0")));
 
     // The same store (its listing cached) sees the next import at once.
     land.import(vec![on_sale(2, 100.0, "0xa2")], &|_, _| {})
@@ -116,5 +117,8 @@ async fn the_request_after_an_import_lists_what_it_wrote() {
     let page = land.list_parcels(&cheapest, NOW).await.unwrap();
     let ids: Vec<&str> = page.items.iter().map(|p| p.id.as_str()).collect();
     assert_eq!((page.total, ids), (2, vec!["2,0", "1,0"]));
-    assert_eq!(page.items[0].publication.as_ref().unwrap().price, 100.0);
+    assert_eq!(
+        page.items[0].publication.as_ref().map(|p| p.price),
+        Some(100.0)
+    );
 }

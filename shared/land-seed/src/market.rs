@@ -112,9 +112,10 @@ impl Generator {
     }
 }
 
-/// The market of `seed`, `size` times the default's publications (where the
-/// city has room: a parcel or estate is put on sale `size` times as often, up
-/// to every one). Size 1 is the default market, draw for draw.
+/// The market of `seed`, about `size` times the default's publications: a
+/// parcel is put on sale `size` times as often, an estate too up to every
+/// estate (from size 4, so estates grow about 3.3 times at most). Size 1 is
+/// the default market, draw for draw.
 pub fn generate(seed: u64, layout: &Layout, size: u32) -> Market {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let owners = (0..OWNER_COUNT).map(|_| hex(&mut rng, 20)).collect();

@@ -18,7 +18,7 @@ use crate::store::{StoreError, StoreResult};
 
 mod read_units;
 
-pub use read_units::{ReadMeter, item_size};
+pub use read_units::{ReadMeter, item_size, units as read_units};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -219,8 +219,13 @@ impl Table {
             }
             let out = request.send().await.map_err(unavailable)?;
             let page = out.items.unwrap_or_default();
-            self.read
-                .add(read_units::units(page.iter().map(item_size).sum()));
+            let units = read_units::units(page.iter().map(item_size).sum());
+            // An index read is eventually consistent: half price (rounded up).
+            self.read.add(if query.index.is_some() {
+                units.div_ceil(2)
+            } else {
+                units
+            });
             items.extend(page);
             match out.last_evaluated_key {
                 Some(key) if !key.is_empty() => start = Some(key),

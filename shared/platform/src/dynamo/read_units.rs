@@ -4,7 +4,9 @@
 //!
 //! Strongly consistent reads cost one unit per 4 KB: a GetItem or each item
 //! of a BatchGetItem rounded up on its own (a key that is not found still
-//! costs one), a Query page on the sum of its items' sizes (at least one).
+//! costs one), a Query page on the sum of its items' sizes (at least one);
+//! a Query of a global secondary index (eventually consistent) half that,
+//! rounded up.
 //! Item sizes follow the documented rules: attribute names count, strings
 //! and binaries by their bytes, numbers by about one byte per two
 //! significant digits plus one, a list or map 3 bytes plus a byte per

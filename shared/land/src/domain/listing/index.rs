@@ -1,23 +1,27 @@
 //! A listing of one asset type sorted once per data version, so that a page
-//! walks `offset + limit` rows (plus the few it must step over, below) and
-//! `total` is a handful of binary searches, however large the market.
+//! costs its rows, and `total` a binary search, however large the market.
 //!
 //! The answers are exactly those of `ListingQuery::page` over every asset's
 //! latest matching publication, at any `now`:
 //! - Candidates: every `open` publication (which one shows depends on the
 //!   time), and each asset's newest `sold`, `cancelled` and
 //!   `fingerprintChanged` one (an older one of the same status never shows).
-//! - Each candidate sits in one lane per stored status; `open` rows are split
-//!   at `pivot_ms` (when the index was built) into those live then and those
-//!   already expired, so the `open` listing never walks the expired tail, nor
-//!   `expired` the live rows, for any `now` after the build. A row that
-//!   expired since the build is stepped over: the walk grows with what
-//!   expired since the last import, never with what expired before it.
-//! - A page merges the lanes the filter needs, pre-sorted in both directions
-//!   for every sort order, and keeps a candidate only when it is its asset's
-//!   latest publication matching the filter now.
+//! - Each candidate sits in one lane of its stored status, pre-sorted in both
+//!   directions for every sort order. `open` rows are split at a pivot time
+//!   into those live then and those expired then: the `open` listing never
+//!   walks the expired tail, nor `expired` the live rows. The few rows on the
+//!   wrong side of the pivot by now (expired since, or live again for an
+//!   earlier clock) join as a small run sorted per request; past
+//!   `REPIVOT_AFTER` of them the open lanes are split again at `now`.
+//! - A single-status page whose lane holds exactly its rows is a slice of
+//!   that lane: O(limit) at any offset. Otherwise the page merges the lanes
+//!   its filter needs from the nearer end, keeping a candidate when it is its
+//!   asset's latest publication matching the filter now: O(limit + the rows
+//!   before the page from that end).
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::{Arc, RwLock};
 
 use super::{ListingQuery, Page, SortBy, SortOrder};
 use crate::domain::publication::{Publication, PublicationStatus, StatusFilter};
@@ -29,18 +33,19 @@ const SORTS: [SortBy; 4] = [
     SortBy::BlockTimeUpdatedAt,
     SortBy::ExpiresAt,
 ];
-
-/// Lanes: `open` live at the pivot, `open` expired at the pivot, `sold`,
-/// `cancelled`, `fingerprintChanged`.
-const LANES: usize = 5;
-const LIVE: usize = 0;
-const EXPIRED: usize = 1;
+const SLOTS: usize = SORTS.len() * 2;
+/// The slot of `expires_at` ascending: the open lanes' rows by expiry.
+const BY_EXPIRY: usize = 3 * 2;
 
 /// Statuses counted without regard to time, as bits.
 const SOLD: usize = 1;
 const CANCELLED: usize = 2;
 const CHANGED: usize = 4;
 const MASKS: usize = 8;
+
+/// Rows on the wrong side of the pivot a page may carry before the open
+/// lanes are split again at the request's time.
+const REPIVOT_AFTER: usize = 64;
 
 pub struct ListingIndex {
     asset_ids: Vec<String>,
@@ -50,10 +55,22 @@ pub struct ListingIndex {
     asset_of: Vec<u32>,
     /// Per publication, one key per sort order that compares as the order does.
     keys: Vec<[u64; SORTS.len()]>,
-    /// `[sort * 2 + direction][lane]`: candidates in listing order.
-    sorted: Vec<[Vec<u32>; LANES]>,
-    pivot_ms: i64,
+    /// `[slot]`: the `sold`, `cancelled` and `fingerprintChanged` candidates
+    /// in listing order (one per asset in each).
+    settled: Vec<[Vec<u32>; 3]>,
+    /// Every `open` publication.
+    open_rows: Vec<u32>,
+    open: RwLock<Arc<OpenLanes>>,
+    repivoting: AtomicBool,
     totals: Totals,
+}
+
+/// The `open` candidates split at `pivot_ms`: `[slot][live, expired]`.
+struct OpenLanes {
+    pivot_ms: i64,
+    sorted: Vec<[Vec<u32>; 2]>,
+    /// Whether each lane holds at most one publication per asset.
+    one_per_asset: [bool; 2],
 }
 
 impl std::fmt::Debug for ListingIndex {
@@ -61,7 +78,6 @@ impl std::fmt::Debug for ListingIndex {
         f.debug_struct("ListingIndex")
             .field("assets", &self.asset_ids.len())
             .field("publications", &self.publications.len())
-            .field("pivot_ms", &self.pivot_ms)
             .finish()
     }
 }
@@ -72,12 +88,12 @@ fn float_key(value: f64) -> u64 {
     if bits >> 63 == 1 {
         !bits
     } else {
-        bits ^ 1 << 63
+        bits ^ (1 << 63)
     }
 }
 
 fn int_key(value: i64) -> u64 {
-    (value as u64) ^ 1 << 63
+    (value as u64) ^ (1 << 63)
 }
 
 fn sort_key(sort: SortBy, p: &Publication) -> u64 {
@@ -105,9 +121,38 @@ fn status_bit(status: PublicationStatus) -> usize {
     }
 }
 
+/// Which statuses a filter names.
+struct Wanted {
+    open: bool,
+    expired: bool,
+    settled: [bool; 3],
+}
+
+impl Wanted {
+    fn of(status: &AnyOf<StatusFilter>) -> Self {
+        let mut wanted = Self {
+            open: false,
+            expired: false,
+            settled: [false; 3],
+        };
+        for s in status.iter() {
+            match s {
+                StatusFilter::Open => wanted.open = true,
+                StatusFilter::Expired => wanted.expired = true,
+                StatusFilter::Sold => wanted.settled[0] = true,
+                StatusFilter::Cancelled => wanted.settled[1] = true,
+                StatusFilter::FingerprintChanged => wanted.settled[2] = true,
+            }
+        }
+        wanted
+    }
+}
+
 impl ListingIndex {
     /// `assets` in the listing's tie-break order (an asset without
     /// publications is left out); each asset's publications in any order.
+    /// `pivot_ms` only splits the `open` rows: any time gives the same
+    /// answers, the time of the requests the fewest steps.
     pub fn build(
         assets: impl IntoIterator<Item = (String, Vec<Publication>)>,
         pivot_ms: i64,
@@ -118,60 +163,57 @@ impl ListingIndex {
             publications: Vec::new(),
             asset_of: Vec::new(),
             keys: Vec::new(),
-            sorted: Vec::new(),
-            pivot_ms,
+            settled: Vec::new(),
+            open_rows: Vec::new(),
+            open: RwLock::new(Arc::new(OpenLanes {
+                pivot_ms,
+                sorted: Vec::new(),
+                one_per_asset: [true; 2],
+            })),
+            repivoting: AtomicBool::new(false),
             totals: Totals::default(),
         };
-        let mut lanes: [Vec<u32>; LANES] = Default::default();
+        let mut settled: [Vec<u32>; 3] = Default::default();
         for (id, mut publications) in assets {
             if publications.is_empty() {
                 continue;
             }
             publications.sort_by(Publication::newest_first);
+            index.totals.add(&publications);
             let asset = index.asset_ids.len() as u32;
             let start = index.publications.len() as u32;
             let mut newest_seen = 0;
-            for p in &publications {
+            for p in publications {
                 let at = index.publications.len() as u32;
                 let bit = status_bit(p.status);
-                let lane = match p.status {
-                    PublicationStatus::Open if p.expires_at >= pivot_ms => Some(LIVE),
-                    PublicationStatus::Open => Some(EXPIRED),
-                    _ if newest_seen & bit != 0 => None,
-                    PublicationStatus::Sold => Some(2),
-                    PublicationStatus::Cancelled => Some(3),
-                    PublicationStatus::FingerprintChanged => Some(4),
-                };
-                newest_seen |= bit;
-                if let Some(lane) = lane {
-                    lanes[lane].push(at);
+                match p.status {
+                    PublicationStatus::Open => index.open_rows.push(at),
+                    _ if newest_seen & bit != 0 => {}
+                    PublicationStatus::Sold => settled[0].push(at),
+                    PublicationStatus::Cancelled => settled[1].push(at),
+                    PublicationStatus::FingerprintChanged => settled[2].push(at),
                 }
+                newest_seen |= bit;
                 index.asset_of.push(asset);
-                index.keys.push(SORTS.map(|s| sort_key(s, p)));
-                index.publications.push(p.clone());
+                index.keys.push(SORTS.map(|s| sort_key(s, &p)));
+                index.publications.push(p);
             }
-            index.totals.add(&publications);
             index.asset_ids.push(id);
             index
                 .asset_publications
                 .push(start..index.publications.len() as u32);
         }
         index.totals.finish();
-        for slot in 0..SORTS.len() * 2 {
-            let descending = slot % 2 == 1;
-            let mut sorted = lanes.clone();
-            for lane in &mut sorted {
-                lane.sort_unstable_by(|&a, &b| {
-                    let (ka, kb) = (
-                        index.keys[a as usize][slot / 2],
-                        index.keys[b as usize][slot / 2],
-                    );
-                    let by_key = if descending { kb.cmp(&ka) } else { ka.cmp(&kb) };
-                    by_key.then(index.asset_of[a as usize].cmp(&index.asset_of[b as usize]))
-                });
-            }
-            index.sorted.push(sorted);
-        }
+        index.settled = (0..SLOTS)
+            .map(|slot| {
+                settled.clone().map(|mut lane| {
+                    index.sort(&mut lane, slot);
+                    lane
+                })
+            })
+            .collect();
+        let lanes = index.open_lanes(pivot_ms);
+        index.open = RwLock::new(Arc::new(lanes));
         index
     }
 
@@ -180,67 +222,148 @@ impl ListingIndex {
         self.asset_ids.len()
     }
 
+    /// Listing order in `slot`: by key, then by asset (ascending either way).
+    fn order(&self, slot: usize, a: u32, b: u32) -> std::cmp::Ordering {
+        let (ka, kb) = (
+            self.keys[a as usize][slot / 2],
+            self.keys[b as usize][slot / 2],
+        );
+        let by_key = if slot % 2 == 1 {
+            kb.cmp(&ka)
+        } else {
+            ka.cmp(&kb)
+        };
+        by_key.then(self.asset_of[a as usize].cmp(&self.asset_of[b as usize]))
+    }
+
+    fn sort(&self, rows: &mut [u32], slot: usize) {
+        rows.sort_unstable_by(|&a, &b| self.order(slot, a, b));
+    }
+
+    fn open_lanes(&self, pivot_ms: i64) -> OpenLanes {
+        let (live, expired): (Vec<u32>, Vec<u32>) = self
+            .open_rows
+            .iter()
+            .partition(|&&at| self.publications[at as usize].expires_at >= pivot_ms);
+        let one_per_asset = |rows: &[u32]| {
+            let mut assets: Vec<u32> = rows.iter().map(|&at| self.asset_of[at as usize]).collect();
+            assets.sort_unstable();
+            assets.windows(2).all(|w| w[0] != w[1])
+        };
+        OpenLanes {
+            pivot_ms,
+            one_per_asset: [one_per_asset(&live), one_per_asset(&expired)],
+            sorted: (0..SLOTS)
+                .map(|slot| {
+                    [live.clone(), expired.clone()].map(|mut lane| {
+                        self.sort(&mut lane, slot);
+                        lane
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The open lanes, split again at `now_ms` first when too many rows
+    /// have crossed the pivot (one request splits; the others go on with
+    /// the lanes they have, exact but slower).
+    fn open_lanes_at(&self, now_ms: i64) -> Arc<OpenLanes> {
+        let lanes = self.open.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if lanes.crossed(self, now_ms).len() <= REPIVOT_AFTER
+            || self.repivoting.swap(true, AtomicOrdering::AcqRel)
+        {
+            return lanes;
+        }
+        let fresh = Arc::new(self.open_lanes(now_ms));
+        *self.open.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
+        self.repivoting.store(false, AtomicOrdering::Release);
+        fresh
+    }
+
     /// The page of `query` at `now_ms`: rows of (asset id, its publication).
     pub fn page(&self, query: &ListingQuery, now_ms: i64) -> Page<(&str, &Publication)> {
         let status = query.status();
         let total = self.totals.count(status, now_ms);
-        let mut items = Vec::with_capacity(query.limit.min(total));
-        if query.offset >= total {
+        let want = query.limit.min(total.saturating_sub(query.offset));
+        let mut items = Vec::with_capacity(want);
+        if want == 0 {
             return Page { items, total };
         }
         let slot = sort_slot(query.sort_by, query.sort_order);
-        let descending = query.sort_order == SortOrder::Desc;
-        let lanes: Vec<&[u32]> = self
-            .lanes_for(status, now_ms)
-            .map(|lane| self.sorted[slot][lane].as_slice())
-            .collect();
-        let mut skipped = 0;
-        for at in Merge::new(lanes, |a, b| {
-            let (ka, kb) = (
-                self.keys[a as usize][slot / 2],
-                self.keys[b as usize][slot / 2],
-            );
-            let by_key = if descending { kb.cmp(&ka) } else { ka.cmp(&kb) };
-            by_key.then(self.asset_of[a as usize].cmp(&self.asset_of[b as usize]))
-        }) {
-            if !self.is_row(at, status, now_ms) {
-                continue;
+        let wanted = Wanted::of(status);
+        let open = self.open_lanes_at(now_ms);
+        let crossed = open.crossed(self, now_ms);
+        let later = now_ms >= open.pivot_ms;
+
+        // The runs that hold every row: lanes, and the crossed rows when
+        // their own lane is not walked.
+        let mut runs: Vec<&[u32]> = Vec::with_capacity(5);
+        // Rows in a walked lane that do not match now.
+        let mut strays = 0;
+        let mut exact_lane = true;
+        if wanted.open {
+            runs.push(&open.sorted[slot][0]);
+            exact_lane &= open.one_per_asset[0];
+            if later {
+                strays += crossed.len();
             }
-            if skipped < query.offset {
-                skipped += 1;
-                continue;
+        }
+        if wanted.expired {
+            runs.push(&open.sorted[slot][1]);
+            exact_lane &= open.one_per_asset[1];
+            if !later {
+                strays += crossed.len();
             }
-            let asset = self.asset_of[at as usize] as usize;
-            items.push((
-                self.asset_ids[asset].as_str(),
-                &self.publications[at as usize],
-            ));
-            if items.len() == query.limit {
-                break;
+        }
+        // Crossed rows now belong to the other status than their lane's.
+        let crossed_needed = if later {
+            wanted.expired && !wanted.open
+        } else {
+            wanted.open && !wanted.expired
+        };
+        let mut crossed_run = Vec::new();
+        if crossed_needed {
+            crossed_run.extend_from_slice(crossed);
+            self.sort(&mut crossed_run, slot);
+        }
+        if !crossed_run.is_empty() {
+            runs.push(&crossed_run);
+        }
+        for (lane, wanted) in wanted.settled.iter().enumerate() {
+            if *wanted {
+                runs.push(&self.settled[slot][lane]);
             }
+        }
+
+        // One lane holding exactly the rows: the page is a slice of it.
+        if runs.len() == 1 && strays == 0 && exact_lane && runs[0].len() == total {
+            let end = query.offset + want;
+            items.extend(runs[0][query.offset..end].iter().map(|&at| self.row(at)));
+            return Page { items, total };
+        }
+
+        let rows = Merge {
+            runs,
+            order: |a, b| self.order(slot, a, b),
+        }
+        .filter(|&at| self.is_row(at, status, now_ms));
+        // From the nearer end: the rows before the page are walked, not kept.
+        let after = total - query.offset - want;
+        if after < query.offset {
+            items.extend(rows.rev().skip(after).take(want).map(|at| self.row(at)));
+            items.reverse();
+        } else {
+            items.extend(rows.skip(query.offset).take(want).map(|at| self.row(at)));
         }
         Page { items, total }
     }
 
-    /// The lanes that can hold a row of the filter at `now_ms`.
-    fn lanes_for(&self, status: &AnyOf<StatusFilter>, now_ms: i64) -> impl Iterator<Item = usize> {
-        let mut wanted = [false; LANES];
-        for s in status.iter() {
-            match s {
-                StatusFilter::Open => {
-                    wanted[LIVE] = true;
-                    wanted[EXPIRED] |= now_ms < self.pivot_ms;
-                }
-                StatusFilter::Expired => {
-                    wanted[EXPIRED] = true;
-                    wanted[LIVE] |= now_ms > self.pivot_ms;
-                }
-                StatusFilter::Sold => wanted[2] = true,
-                StatusFilter::Cancelled => wanted[3] = true,
-                StatusFilter::FingerprintChanged => wanted[4] = true,
-            }
-        }
-        (0..LANES).filter(move |&lane| wanted[lane])
+    fn row(&self, at: u32) -> (&str, &Publication) {
+        let asset = self.asset_of[at as usize] as usize;
+        (
+            self.asset_ids[asset].as_str(),
+            &self.publications[at as usize],
+        )
     }
 
     /// Whether the publication is its asset's latest one matching the filter.
@@ -253,16 +376,28 @@ impl ListingIndex {
     }
 }
 
-/// Merges sorted lanes (at most five) into one sorted walk.
-struct Merge<'a, F> {
-    lanes: Vec<&'a [u32]>,
-    order: F,
+impl OpenLanes {
+    /// The `open` rows on the other side of the pivot by `now_ms`: live
+    /// rows expired since (`now_ms` after the pivot), or expired rows live
+    /// again for an earlier clock. A run of the lane sorted by expiry.
+    fn crossed<'a>(&'a self, index: &ListingIndex, now_ms: i64) -> &'a [u32] {
+        let Some([live, expired]) = self.sorted.get(BY_EXPIRY) else {
+            return &[];
+        };
+        let now = int_key(now_ms);
+        let expiry = |at: &u32| index.keys[*at as usize][BY_EXPIRY / 2];
+        if now_ms >= self.pivot_ms {
+            &live[..live.partition_point(|at| expiry(at) < now)]
+        } else {
+            &expired[expired.partition_point(|at| expiry(at) < now)..]
+        }
+    }
 }
 
-impl<'a, F: Fn(u32, u32) -> std::cmp::Ordering> Merge<'a, F> {
-    fn new(lanes: Vec<&'a [u32]>, order: F) -> Self {
-        Self { lanes, order }
-    }
+/// Merges sorted runs (at most five) into one sorted walk, from either end.
+struct Merge<'a, F> {
+    runs: Vec<&'a [u32]>,
+    order: F,
 }
 
 impl<F: Fn(u32, u32) -> std::cmp::Ordering> Iterator for Merge<'_, F> {
@@ -270,16 +405,35 @@ impl<F: Fn(u32, u32) -> std::cmp::Ordering> Iterator for Merge<'_, F> {
 
     fn next(&mut self) -> Option<u32> {
         let mut best: Option<usize> = None;
-        for (lane, rows) in self.lanes.iter().enumerate() {
+        for (run, rows) in self.runs.iter().enumerate() {
             let Some(&head) = rows.first() else { continue };
-            if best.is_none_or(|b| (self.order)(head, self.lanes[b][0]).is_lt()) {
-                best = Some(lane);
+            if best.is_none_or(|b| (self.order)(head, self.runs[b][0]).is_lt()) {
+                best = Some(run);
             }
         }
-        let lane = best?;
-        let (&head, rest) = self.lanes[lane].split_first()?;
-        self.lanes[lane] = rest;
+        let run = best?;
+        let (&head, rest) = self.runs[run].split_first()?;
+        self.runs[run] = rest;
         Some(head)
+    }
+}
+
+impl<F: Fn(u32, u32) -> std::cmp::Ordering> DoubleEndedIterator for Merge<'_, F> {
+    fn next_back(&mut self) -> Option<u32> {
+        let mut best: Option<usize> = None;
+        for (run, rows) in self.runs.iter().enumerate() {
+            let Some(&tail) = rows.last() else { continue };
+            if best.is_none_or(|b| {
+                let other = self.runs[b][self.runs[b].len() - 1];
+                (self.order)(tail, other).is_gt()
+            }) {
+                best = Some(run);
+            }
+        }
+        let run = best?;
+        let (&tail, rest) = self.runs[run].split_last()?;
+        self.runs[run] = rest;
+        Some(tail)
     }
 }
 
@@ -395,7 +549,7 @@ mod tests {
                         let mut p = publication(status, draws.below(8) as i64 * 10, 0);
                         p.tx_hash = format!("0x{asset:04}{n}");
                         p.expires_at = draws.below(10) as i64 * 10;
-                        p.price = draws.below(6) as f64 * 100.0;
+                        p.price = [-100.0, -0.0, 0.0, 100.0, 250.5, 1e9][draws.below(6) as usize];
                         p.block_time_updated_at =
                             draws.below(3).checked_sub(1).map(|u| u as i64 * 7);
                         p
@@ -445,7 +599,7 @@ mod tests {
         ];
         let mut draws = Draws(0x5eed);
         for round in 0..40 {
-            let assets = 1 + draws.below(60) as u32;
+            let assets = 1 + draws.below(200) as u32;
             let market = market(&mut draws, assets);
             let pivot = draws.below(100) as i64;
             let index = ListingIndex::build(
@@ -505,7 +659,7 @@ mod tests {
     }
 
     #[test]
-    fn an_offset_past_the_end_walks_nothing() {
+    fn an_offset_past_the_end_is_an_empty_page_with_the_total() {
         let index = ListingIndex::build(
             [(
                 "a".to_string(),
@@ -518,6 +672,34 @@ mod tests {
         assert!(page.items.is_empty());
         assert_eq!(page.total, 1);
         assert_eq!(index.assets(), 1);
+    }
+
+    #[test]
+    fn many_rows_expiring_split_the_open_lanes_again() {
+        let market: Vec<(u32, Vec<Publication>)> = (0..300)
+            .map(|asset| {
+                let mut p = publication(PublicationStatus::Open, asset as i64, asset as i64);
+                p.tx_hash = format!("0x{asset:04}");
+                p.price = (asset % 7) as f64;
+                (asset, vec![p])
+            })
+            .collect();
+        let index = ListingIndex::build(market.iter().map(|(a, p)| (a.to_string(), p.clone())), 0);
+        for now in [10, 200, 150, 299, 300, 5] {
+            for status in [StatusFilter::Open, StatusFilter::Expired] {
+                let query =
+                    ListingQuery::new(status.into(), Some(SortBy::Price), None, Some(30), Some(20));
+                let page = index.page(&query, now);
+                let got: Vec<(String, String)> = page
+                    .items
+                    .iter()
+                    .map(|(id, p)| (id.to_string(), p.tx_hash.clone()))
+                    .collect();
+                assert_eq!((got, page.total), reference(&market, &query, now), "{now}");
+            }
+        }
+        // 200 rows had crossed a pivot of 0: the lanes were split again.
+        assert_ne!(index.open.read().unwrap().pivot_ms, 0);
     }
 
     #[test]

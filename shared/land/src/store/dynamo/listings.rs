@@ -5,7 +5,8 @@
 //! docs/dynamodb.md, "Listing cost".
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
@@ -29,13 +30,36 @@ pub(super) struct Cached {
     pub index: ListingIndex,
 }
 
-/// The listings a function keeps, one slot per asset type. Filling a slot
-/// holds its lock: requests arriving meanwhile wait for that one read
-/// instead of each reading the partitions again.
+/// After a failed read of the listing, requests are served the previous
+/// version's for this long before one tries again.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// The listings a function keeps, one slot per asset type.
 #[derive(Default)]
 pub(super) struct ListingCache {
-    parcels: Mutex<Option<Arc<Cached>>>,
-    estates: Mutex<Option<Arc<Cached>>>,
+    parcels: Slot,
+    estates: Slot,
+}
+
+#[derive(Default)]
+struct Slot {
+    current: RwLock<Option<Arc<Cached>>>,
+    /// Held by the one request reading the listing; when the last read
+    /// failed.
+    reading: Mutex<Option<Instant>>,
+}
+
+impl Slot {
+    fn current(&self) -> Option<Arc<Cached>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn of_version(&self, version: &str) -> Option<Arc<Cached>> {
+        self.current().filter(|c| c.version == version)
+    }
 }
 
 impl ListingCache {
@@ -60,33 +84,67 @@ impl std::fmt::Debug for ListingCache {
 }
 
 impl DynamoLand {
-    /// The listing of `asset_type` as of the stored data version.
+    /// The listing of `asset_type` as of the stored data version. A hit
+    /// takes no lock; a miss is read by one request while the others wait
+    /// for it.
     pub(super) async fn listing(
         &self,
         asset_type: AssetType,
         now_ms: i64,
     ) -> StoreResult<Arc<Cached>> {
-        let version = self.stored_version().await?.unwrap_or_default();
         let slot = match asset_type {
             AssetType::Parcel => &self.listings.parcels,
             AssetType::Estate => &self.listings.estates,
         };
-        let mut cached = slot.lock().await;
-        if let Some(found) = cached.as_ref().filter(|c| c.version == version) {
-            return Ok(found.clone());
+        let version = self.stored_version().await?.unwrap_or_default();
+        if let Some(hit) = slot.of_version(&version) {
+            return Ok(hit);
         }
-        let started = std::time::Instant::now();
-        let index = self.read_listing(asset_type, now_ms).await?;
-        tracing::info!(
-            ?asset_type,
-            version,
-            assets = index.assets(),
-            took_ms = started.elapsed().as_millis() as u64,
-            "listing read for a new data version"
-        );
-        let fresh = Arc::new(Cached { version, index });
-        *cached = Some(fresh.clone());
-        Ok(fresh)
+        let mut failed_at = slot.reading.lock().await;
+        // Read again: while this request waited, another may have read a
+        // newer version, which an older one must not replace.
+        let version = self.stored_version().await?.unwrap_or_default();
+        if let Some(hit) = slot.of_version(&version) {
+            return Ok(hit);
+        }
+        if let (Some(failed), Some(previous)) = (*failed_at, slot.current())
+            && failed.elapsed() < RETRY_AFTER
+        {
+            return Ok(previous);
+        }
+        let started = Instant::now();
+        match self.read_listing(asset_type, now_ms).await {
+            Ok(index) => {
+                tracing::info!(
+                    ?asset_type,
+                    version,
+                    assets = index.assets(),
+                    took_ms = started.elapsed().as_millis() as u64,
+                    "listing read for a new data version"
+                );
+                let fresh = Arc::new(Cached { version, index });
+                *slot.current.write().unwrap_or_else(|e| e.into_inner()) = Some(fresh.clone());
+                *failed_at = None;
+                Ok(fresh)
+            }
+            Err(error) => {
+                *failed_at = Some(Instant::now());
+                match slot.current() {
+                    Some(previous) => {
+                        tracing::warn!(
+                            ?asset_type,
+                            version,
+                            listed_version = previous.version,
+                            %error,
+                            "reading the listing of a new data version failed; \
+                             serving the previous version's for now"
+                        );
+                        Ok(previous)
+                    }
+                    None => Err(error),
+                }
+            }
+        }
     }
 
     /// Every listed publication of the asset type (one Query per stored

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::domain::bid::Bid;
-use crate::domain::coords::{Coord, PARCEL_COUNT};
+use crate::domain::coords::{Coord, MAX, MIN, PARCEL_COUNT};
 use crate::domain::district::{ContributionRow, District};
 use crate::domain::listing::ListingIndex;
 use crate::domain::mortgage::Mortgage;
@@ -138,18 +138,16 @@ impl LandIndex {
             }
         }
 
-        let mut listed_parcels: Vec<(Coord, Vec<Publication>)> = publications_by_asset
-            .iter()
-            .filter(|((kind, _), _)| *kind == AssetType::Parcel)
-            .filter_map(|((_, id), pubs)| {
-                let at: Coord = id.parse().ok()?;
-                parcels[at.index()].as_ref()?;
-                Some((at, pubs.clone()))
-            })
-            .collect();
-        listed_parcels.sort_unstable_by_key(|(at, _)| (at.x, at.y));
+        // Each parcel with the publications of its own id (as it shows them
+        // itself), x then y: the listing's tie-break order.
         let parcel_listing = ListingIndex::build(
-            listed_parcels.into_iter().map(|(at, pubs)| (at.id(), pubs)),
+            (MIN..=MAX)
+                .flat_map(|x| (MIN..=MAX).map(move |y| Coord { x, y }))
+                .filter_map(|at| {
+                    let parcel = parcels[at.index()].as_ref()?;
+                    let key = (AssetType::Parcel, parcel.id.clone());
+                    Some((parcel.id.clone(), publications_by_asset.get(&key)?.clone()))
+                }),
             now_ms,
         );
         let estate_listing = ListingIndex::build(
