@@ -3,8 +3,9 @@
 # 1. DynamoDB (moto from .tools/moto, which scripts/test.sh installs): the
 #    default market and one 10 times larger (`--market-size`), imported once
 #    each, then read units and latency per listing request (benches/listings.rs).
-# 2. The local server (embedded store): wrk on 127.0.0.1 for the listing
-#    GET /v1/parcels?status=open&sort_by=price&limit=20 beside GET /v1/parcels/{x}/{y}.
+# 2. The local server (embedded store), for each size: wrk on 127.0.0.1 for the
+#    listing GET /v1/parcels?status=open&sort_by=price&limit=20 (and at offset 500)
+#    beside GET /v1/parcels/{x}/{y}.
 # Usage: scripts/bench-listings.sh [BINARY]   (default: target/release/genesis-api;
 #   LAND_SEED, LISTINGS_BENCH_SIZES=1,10 as in benches/listings.rs)
 # Needs wrk (Debian: apt-get install wrk). Prints figures; asserts nothing.
@@ -33,15 +34,19 @@ wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/"
   AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT" RUST_LOG=warn \
   cargo bench --profile dev --bench listings)
 
-echo "== local server (embedded store), $BIN"
-PORT="$(free_port)"
-RATE_LIMITS=off RUST_LOG=warn "$BIN" --data-file "$WORK/land.jsonl" --map-cache-dir "$WORK/map-cache" \
-  --rewards-dir "$WORK" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$PORT/health"
-for path in "/v1/parcels?status=open&sort_by=price&limit=20" "/v1/parcels/-48/-29"; do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT$path"
-  rps="$(wrk -t2 -c64 -d10s "http://127.0.0.1:$PORT$path" | awk '/Requests\/sec/ {print $2}')"
-  p50="$(wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$PORT$path" | awk '$1 == "50%" {print $2}')"
-  printf '%-48s %10s req/s (64 connections)   p50 %8s (1 connection)\n' "GET $path" "$rps" "$p50"
+for size in $(echo "${LISTINGS_BENCH_SIZES:-1,10}" | tr ',' ' '); do
+  echo "== local server (embedded store, market size $size), $BIN"
+  PORT="$(free_port)"
+  RATE_LIMITS=off RUST_LOG=warn LAND_MARKET_SIZE="$size" "$BIN" --data-file "$WORK/land-$size.jsonl" \
+    --map-cache-dir "$WORK/map-cache" --rewards-dir "$WORK" serve --host 127.0.0.1 --port "$PORT" > "$WORK/server.log" 2>&1 &
+  SERVER=$!
+  PIDS+=("$SERVER")
+  wait_for "http://127.0.0.1:$PORT/health"
+  for path in "/v1/parcels?status=open&sort_by=price&limit=20" "/v1/parcels?status=open&sort_by=price&limit=20&offset=500" "/v1/parcels/-48/-29"; do
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT$path"
+    rps="$(wrk -t2 -c64 -d10s "http://127.0.0.1:$PORT$path" | awk '/Requests\/sec/ {print $2}')"
+    p50="$(wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$PORT$path" | awk '$1 == "50%" {print $2}')"
+    printf '%-58s %10s req/s (64 connections)   p50 %8s (1 connection)\n' "GET $path" "$rps" "$p50"
+  done
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 done

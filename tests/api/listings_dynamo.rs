@@ -4,7 +4,7 @@
 //! them; and a new import is listed by the very next request.
 
 use land::domain::coords::Coord;
-use land::domain::listing::{ListingQuery, SortBy, SortOrder};
+use land::domain::listing::{ListingQuery, Page, SortBy, SortOrder};
 use land::domain::parcel::Parcel;
 use land::domain::publication::{AssetType, Publication, PublicationStatus, StatusFilter};
 use land::domain::status::AnyOf;
@@ -13,7 +13,7 @@ use land::parcels::ParcelStore;
 use land::store::Record;
 use land::store::dynamo::{DynamoLand, create_table};
 
-use crate::common::{NOW, aws};
+use crate::common::{NOW, aws, embedded};
 
 fn query(status: &[StatusFilter], sort: SortBy, limit: u64, offset: u64) -> ListingQuery {
     ListingQuery::new(
@@ -42,6 +42,7 @@ async fn a_listing_reads_its_page_and_the_version_whatever_the_offset() {
         (&[StatusFilter::Open][..], 20, 300),
         (&[StatusFilter::Open][..], 100, 0),
         (&[StatusFilter::Sold, StatusFilter::Expired][..], 50, 100),
+        (&[StatusFilter::Sold, StatusFilter::Expired][..], 50, 1_500),
         (&[StatusFilter::Open][..], 20, 1_000_000),
     ] {
         for sort in [SortBy::Price, SortBy::CreatedAt, SortBy::ExpiresAt] {
@@ -55,7 +56,14 @@ async fn a_listing_reads_its_page_and_the_version_whatever_the_offset() {
                 1 + page.items.len() as u64,
                 "{status:?} {sort:?} limit {limit} offset {offset}"
             );
-            assert!(page.items.len() as u64 <= limit);
+            // The page the embedded store gives for the same data.
+            let expected = embedded().list_parcels(&q, NOW).await.unwrap();
+            let ids = |page: &Page<Parcel>| -> Vec<String> {
+                page.items.iter().map(|p| p.id.clone()).collect()
+            };
+            assert_eq!((page.total, ids(&page)), (expected.total, ids(&expected)));
+            let rows = (limit as usize).min(page.total.saturating_sub(offset as usize));
+            assert_eq!(page.items.len(), rows);
         }
     }
 
@@ -67,14 +75,23 @@ async fn a_listing_reads_its_page_and_the_version_whatever_the_offset() {
     assert_eq!(land.read_units() - before, 1 + page.items.len() as u64);
 }
 
-fn parcel(x: i32) -> Record {
+/// The `n`th parcel from the west edge of row 0, then of row 1, ...
+fn at(n: i32) -> Coord {
+    Coord {
+        x: n % 301 - 150,
+        y: n / 301,
+    }
+}
+
+fn parcel(n: i32) -> Record {
     Record::Parcel(Parcel {
         owner: Some("0x00000000000000000000000000000000000000bb".into()),
-        ..Parcel::unowned(Coord { x, y: 0 })
+        ..Parcel::unowned(at(n))
     })
 }
 
-fn on_sale(x: i32, price: f64, tx: &str) -> Record {
+/// A publication of the `n`th parcel, created at `created`.
+fn on_sale(n: i32, price: f64, tx: &str, created: i64) -> Record {
     Record::Publication(Publication {
         tx_hash: tx.into(),
         tx_status: "confirmed".into(),
@@ -85,40 +102,72 @@ fn on_sale(x: i32, price: f64, tx: &str) -> Record {
         contract_id: "0x01".into(),
         block_number: 1,
         expires_at: NOW + 1_000_000,
-        block_time_created_at: NOW - 1_000,
+        block_time_created_at: created,
         block_time_updated_at: None,
         asset_type: AssetType::Parcel,
-        asset_id: Coord { x, y: 0 }.id(),
+        asset_id: at(n).id(),
         marketplace_address: "0x02".into(),
     })
 }
 
 #[tokio::test]
-async fn the_request_after_an_import_lists_what_it_wrote() {
+async fn the_request_after_an_import_lists_what_it_wrote_reading_only_what_changed() {
     let client = aws_sdk_dynamodb::Client::new(&aws::sdk_config().await);
     let table = format!("listings-{}", std::process::id());
     create_table(&client, &table).await.unwrap();
     let land = DynamoLand::new(client, &table);
-    land.import(
-        vec![parcel(1), parcel(2), on_sale(1, 500.0, "0xa1")],
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    // 600 parcels on sale at 500 and up: their listing entries alone are
+    // over 40 read units.
+    let mut market: Vec<Record> = (0..600).map(parcel).collect();
+    market.extend(
+        (0..600).map(|x| on_sale(x, 500.0 + f64::from(x), &format!("0xa{x:03}"), NOW - 1_000)),
+    );
+    land.import(market, &|_, _| {}).await.unwrap();
     let cheapest = query(&[StatusFilter::Open], SortBy::Price, 10, 0);
+    let before = land.read_units();
     let page = land.list_parcels(&cheapest, NOW).await.unwrap();
-    let first = page.items.first().map(|p| p.id.as_str());
-    assert_eq!((page.total, first), (1, Some("1,0")));
+    let first_read = land.read_units() - before;
+    let first = page.items.first().map(|p| p.id.clone());
+    assert_eq!((page.total, first), (600, Some(at(0).id())));
+    assert!(first_read > 40, "{first_read}");
 
-    // The same store (its listing cached) sees the next import at once.
-    land.import(vec![on_sale(2, 100.0, "0xa2")], &|_, _| {})
+    // The same store (its listing cached) sees the next import at once,
+    // reading the change item and the changed parcel, not the listing.
+    land.import(vec![on_sale(7, 100.0, "0xb1", NOW - 500)], &|_, _| {})
         .await
         .unwrap();
+    let before = land.read_units();
     let page = land.list_parcels(&cheapest, NOW).await.unwrap();
-    let ids: Vec<&str> = page.items.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!((page.total, ids), (2, vec!["2,0", "1,0"]));
+    let refresh = land.read_units() - before;
+    let ids: Vec<String> = page.items.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(
+        (page.total, &ids[..2]),
+        (600, &[at(7).id(), at(0).id()][..])
+    );
     assert_eq!(
         page.items[0].publication.as_ref().map(|p| p.price),
         Some(100.0)
     );
+    // Two version reads, the change item, the parcel, the page's ten.
+    assert!(refresh <= 15, "{refresh} read units");
+
+    // Two imports later, both change items are followed.
+    land.import(vec![on_sale(8, 50.0, "0xb2", NOW - 500)], &|_, _| {})
+        .await
+        .unwrap();
+    land.import(
+        vec![parcel(600), on_sale(600, 10.0, "0xb3", NOW - 500)],
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    let before = land.read_units();
+    let page = land.list_parcels(&cheapest, NOW).await.unwrap();
+    let refresh = land.read_units() - before;
+    let ids: Vec<String> = page.items.iter().map(|p| p.id.clone()).collect();
+    assert_eq!(
+        (page.total, &ids[..3]),
+        (601, &[at(600).id(), at(8).id(), at(7).id()][..])
+    );
+    assert!(refresh <= 17, "{refresh} read units");
 }

@@ -9,10 +9,11 @@
 //! - Each candidate sits in one lane of its stored status, pre-sorted in both
 //!   directions for every sort order. `open` rows are split at a pivot time
 //!   into those live then and those expired then: the `open` listing never
-//!   walks the expired tail, nor `expired` the live rows. The few rows on the
-//!   wrong side of the pivot by now (expired since, or live again for an
-//!   earlier clock) join as a small run sorted per request; past
-//!   `REPIVOT_AFTER` of them the open lanes are split again at `now`.
+//!   walks the expired tail, nor `expired` the live rows. When a row crosses
+//!   the pivot (expires, or is live again for an earlier clock), the first
+//!   request to see it splits the open lanes again at its own time; requests
+//!   meanwhile step over the crossed rows in their lane, and the other
+//!   status's listing takes them as a small run sorted per request.
 //! - A single-status page whose lane holds exactly its rows is a slice of
 //!   that lane: O(limit) at any offset. Otherwise the page merges the lanes
 //!   its filter needs from the nearer end, keeping a candidate when it is its
@@ -44,8 +45,10 @@ const CHANGED: usize = 4;
 const MASKS: usize = 8;
 
 /// Rows on the wrong side of the pivot a page may carry before the open
-/// lanes are split again at the request's time.
-const REPIVOT_AFTER: usize = 64;
+/// lanes are split again at the request's time: none, so that pages stay
+/// slices. A split sorts the open rows again (about 1 ms per thousand); a
+/// market sees a few hundred expiries a day.
+const REPIVOT_AFTER: usize = 0;
 
 pub struct ListingIndex {
     asset_ids: Vec<String>,
@@ -62,6 +65,8 @@ pub struct ListingIndex {
     open_rows: Vec<u32>,
     open: RwLock<Arc<OpenLanes>>,
     repivoting: AtomicBool,
+    /// `REPIVOT_AFTER`, or another bound in tests (to walk crossed rows).
+    repivot_after: usize,
     totals: Totals,
 }
 
@@ -171,6 +176,7 @@ impl ListingIndex {
                 one_per_asset: [true; 2],
             })),
             repivoting: AtomicBool::new(false),
+            repivot_after: REPIVOT_AFTER,
             totals: Totals::default(),
         };
         let mut settled: [Vec<u32>; 3] = Default::default();
@@ -222,6 +228,20 @@ impl ListingIndex {
         self.asset_ids.len()
     }
 
+    /// Every asset with its publications (newest first), in asset order:
+    /// what the index was built from.
+    pub fn assets_with_publications(
+        &self,
+    ) -> impl Iterator<Item = (String, Vec<Publication>)> + '_ {
+        self.asset_ids
+            .iter()
+            .zip(&self.asset_publications)
+            .map(|(id, range)| {
+                let range = range.start as usize..range.end as usize;
+                (id.clone(), self.publications[range].to_vec())
+            })
+    }
+
     /// Listing order in `slot`: by key, then by asset (ascending either way).
     fn order(&self, slot: usize, a: u32, b: u32) -> std::cmp::Ordering {
         let (ka, kb) = (
@@ -269,14 +289,21 @@ impl ListingIndex {
     /// the lanes they have, exact but slower).
     fn open_lanes_at(&self, now_ms: i64) -> Arc<OpenLanes> {
         let lanes = self.open.read().unwrap_or_else(|e| e.into_inner()).clone();
-        if lanes.crossed(self, now_ms).len() <= REPIVOT_AFTER
+        if lanes.crossed(self, now_ms).len() <= self.repivot_after
             || self.repivoting.swap(true, AtomicOrdering::AcqRel)
         {
             return lanes;
         }
+        /// Lets the next request split again, even if this one unwinds.
+        struct Done<'a>(&'a AtomicBool);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, AtomicOrdering::Release);
+            }
+        }
+        let _done = Done(&self.repivoting);
         let fresh = Arc::new(self.open_lanes(now_ms));
         *self.open.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
-        self.repivoting.store(false, AtomicOrdering::Release);
         fresh
     }
 
@@ -602,10 +629,14 @@ mod tests {
             let assets = 1 + draws.below(200) as u32;
             let market = market(&mut draws, assets);
             let pivot = draws.below(100) as i64;
-            let index = ListingIndex::build(
+            let mut index = ListingIndex::build(
                 market.iter().map(|(a, p)| (a.to_string(), p.clone())),
                 pivot,
             );
+            // Every other round keeps its pivot: pages walk crossed rows.
+            if round % 2 == 1 {
+                index.repivot_after = usize::MAX;
+            }
             for _ in 0..60 {
                 let query = ListingQuery::new(
                     filters(&mut draws),
@@ -684,7 +715,9 @@ mod tests {
                 (asset, vec![p])
             })
             .collect();
-        let index = ListingIndex::build(market.iter().map(|(a, p)| (a.to_string(), p.clone())), 0);
+        let mut index =
+            ListingIndex::build(market.iter().map(|(a, p)| (a.to_string(), p.clone())), 0);
+        index.repivot_after = 64;
         for now in [10, 200, 150, 299, 300, 5] {
             for status in [StatusFilter::Open, StatusFilter::Expired] {
                 let query =

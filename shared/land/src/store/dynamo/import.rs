@@ -211,6 +211,16 @@ impl DynamoLand {
             writes.push(put(item)?);
         }
 
+        // What changed, for functions holding the previous version's listing.
+        if let Some(old) = &previous {
+            writes.push(put(items::changes(
+                &version,
+                old,
+                parcels.keys().map(|(_, id)| id),
+                estates.keys().map(|(_, id)| id),
+            ))?);
+        }
+
         let written = self.write_all(writes, progress).await?;
         // The version goes last: readers never see it before the data.
         self.write_all(vec![put(items::meta(&version))?], &|_, _| {})
@@ -231,6 +241,18 @@ impl DynamoLand {
                 .map(delete)
                 .collect::<StoreResult<Vec<_>>>()?;
             self.write_all(deletes, &|_, _| {}).await?;
+            // Keep the change items of the last two imports: a function two
+            // versions behind still refreshes its listing from them.
+            let older = self
+                .table
+                .get(keys::changes(&old))
+                .await?
+                .and_then(|item| items::changes_previous(&item).map(str::to_string));
+            if let Some(older) = older.filter(|older| *older != version) {
+                let (pk, sk) = keys::changes(&older);
+                self.write_all(vec![delete(key(pk, sk))?], &|_, _| {})
+                    .await?;
+            }
         }
         Ok(ImportReport {
             records: count,

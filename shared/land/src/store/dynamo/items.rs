@@ -15,7 +15,7 @@ use crate::domain::bid::Bid;
 use crate::domain::district::{ContributionRow, District};
 use crate::domain::mortgage::Mortgage;
 use crate::domain::parcel::{Estate, Parcel};
-use crate::domain::publication::Publication;
+use crate::domain::publication::{AssetType, Publication};
 use platform::store::{StoreError, StoreResult};
 
 fn to_value<T: Serialize>(value: &T) -> StoreResult<AttributeValue> {
@@ -208,4 +208,63 @@ pub fn meta(version: &str) -> Item {
         (keys::SK.to_string(), s(sk)),
         ("version".to_string(), s(version)),
     ])
+}
+
+/// An import changing more assets than this records "all" instead of their
+/// ids (the item stays far below 400 KB, and a function reads the whole
+/// listing anyway).
+const MAX_LISTED_CHANGES: usize = 1_000;
+
+/// What the import that wrote `version` changed: the version before it and
+/// the ids of every parcel and estate it wrote (their listing entries may
+/// have changed), or `all`.
+pub fn changes<'a>(
+    version: &str,
+    previous: &str,
+    parcels: impl ExactSizeIterator<Item = &'a String>,
+    estates: impl ExactSizeIterator<Item = &'a String>,
+) -> Item {
+    let (pk, sk) = keys::changes(version);
+    let mut item = HashMap::from([
+        (keys::PK.to_string(), s(pk)),
+        (keys::SK.to_string(), s(sk)),
+        (CHANGES_PREVIOUS.to_string(), s(previous)),
+    ]);
+    if parcels.len() + estates.len() > MAX_LISTED_CHANGES {
+        item.insert(CHANGES_ALL.to_string(), AttributeValue::Bool(true));
+    } else {
+        let ids = |ids: Vec<&String>| {
+            AttributeValue::L(ids.into_iter().map(|id| s(id.clone())).collect())
+        };
+        item.insert(CHANGES_PARCELS.to_string(), ids(parcels.collect()));
+        item.insert(CHANGES_ESTATES.to_string(), ids(estates.collect()));
+    }
+    item
+}
+
+const CHANGES_PREVIOUS: &str = "previous";
+const CHANGES_ALL: &str = "all";
+const CHANGES_PARCELS: &str = "parcels";
+const CHANGES_ESTATES: &str = "estates";
+
+/// The version a change item follows.
+pub fn changes_previous(item: &Item) -> Option<&str> {
+    item.get(CHANGES_PREVIOUS)?.as_s().ok().map(String::as_str)
+}
+
+/// The ids of one asset type a change item names; `None` when it says `all`.
+pub fn changed_ids(item: &Item, asset_type: AssetType) -> Option<Vec<String>> {
+    if item.contains_key(CHANGES_ALL) {
+        return None;
+    }
+    let name = match asset_type {
+        AssetType::Parcel => CHANGES_PARCELS,
+        AssetType::Estate => CHANGES_ESTATES,
+    };
+    let ids = item.get(name)?.as_l().ok()?;
+    Some(
+        ids.iter()
+            .filter_map(|id| id.as_s().ok().cloned())
+            .collect(),
+    )
 }

@@ -112,6 +112,11 @@ pub fn meta() -> (String, String) {
     ("META".to_string(), "VERSION".to_string())
 }
 
+/// What the import that wrote a data version changed (see `items::changes`).
+pub fn changes(version: &str) -> (String, String) {
+    (format!("CHANGES#{version}"), "CHANGES".to_string())
+}
+
 /// The map's tile facts of one data version, in chunks.
 pub fn tiles(version: &str) -> String {
     format!("TILES#{version}")

@@ -1,10 +1,11 @@
 //! Listings from memory: each asset type's `ListingIndex` is built once per
 //! data version from the listing partitions and kept by the function, so a
 //! listing request reads the data version (one GetItem) and its page's
-//! assets (one BatchGetItem), whatever the market holds. See
-//! docs/dynamodb.md, "Listing cost".
+//! assets (one BatchGetItem), whatever the market holds. After an import, a
+//! function reads only the assets it changed (its change item names them).
+//! See docs/dynamodb.md, "Listing cost".
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
@@ -13,9 +14,10 @@ use tokio::sync::Mutex;
 use super::{DynamoLand, items, keys};
 use crate::domain::coords::{Coord, MAX, MIN};
 use crate::domain::listing::ListingIndex;
+use crate::domain::parcel::{Estate, Parcel, estate_id_order};
 use crate::domain::publication::{AssetType, Publication, PublicationStatus};
 use platform::dynamo::Query;
-use platform::store::StoreResult;
+use platform::store::{StoreError, StoreResult};
 
 const STORED_STATUSES: [PublicationStatus; 4] = [
     PublicationStatus::Open,
@@ -30,9 +32,23 @@ pub(super) struct Cached {
     pub index: ListingIndex,
 }
 
+/// Change items followed back from the stored version (the import keeps
+/// the last two).
+const MAX_CHANGE_STEPS: usize = 2;
+
 /// After a failed read of the listing, requests are served the previous
 /// version's for this long before one tries again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
+/// ... doubling after each failure up to this.
+const RETRY_AT_MOST: Duration = Duration::from_secs(60);
+
+/// The last failed read of a listing: until `retry_at`, requests get the
+/// previous version's listing, or this error when there is none.
+struct Failure {
+    retry_at: Instant,
+    wait: Duration,
+    error: String,
+}
 
 /// The listings a function keeps, one slot per asset type.
 #[derive(Default)]
@@ -44,9 +60,8 @@ pub(super) struct ListingCache {
 #[derive(Default)]
 struct Slot {
     current: RwLock<Option<Arc<Cached>>>,
-    /// Held by the one request reading the listing; when the last read
-    /// failed.
-    reading: Mutex<Option<Instant>>,
+    /// Held by the one request reading the listing; the last failure.
+    reading: Mutex<Option<Failure>>,
 }
 
 impl Slot {
@@ -100,35 +115,69 @@ impl DynamoLand {
         if let Some(hit) = slot.of_version(&version) {
             return Ok(hit);
         }
-        let mut failed_at = slot.reading.lock().await;
+        let mut failure = slot.reading.lock().await;
         // Read again: while this request waited, another may have read a
         // newer version, which an older one must not replace.
         let version = self.stored_version().await?.unwrap_or_default();
         if let Some(hit) = slot.of_version(&version) {
             return Ok(hit);
         }
-        if let (Some(failed), Some(previous)) = (*failed_at, slot.current())
-            && failed.elapsed() < RETRY_AFTER
-        {
-            return Ok(previous);
+        if let Some(failed) = failure.as_ref().filter(|f| Instant::now() < f.retry_at) {
+            return match slot.current() {
+                Some(previous) => Ok(previous),
+                None => Err(StoreError::Unavailable(format!(
+                    "the listing could not be read ({}); retrying shortly",
+                    failed.error
+                ))),
+            };
         }
         let started = Instant::now();
-        match self.read_listing(asset_type, now_ms).await {
-            Ok(index) => {
+        let units = self.read_units();
+        let read = match slot.current() {
+            Some(previous) => match self
+                .changed_since(asset_type, &previous.version, &version)
+                .await
+            {
+                Ok(Some(changed)) => self
+                    .refreshed(asset_type, &previous.index, changed, now_ms)
+                    .await
+                    .map(|index| (index, "the assets the imports changed")),
+                Ok(None) => self
+                    .read_listing(asset_type, now_ms)
+                    .await
+                    .map(|index| (index, "every listing entry")),
+                Err(error) => Err(error),
+            },
+            None => self
+                .read_listing(asset_type, now_ms)
+                .await
+                .map(|index| (index, "every listing entry")),
+        };
+        match read {
+            Ok((index, what)) => {
                 tracing::info!(
                     ?asset_type,
                     version,
                     assets = index.assets(),
+                    read = what,
+                    read_units = self.read_units() - units,
                     took_ms = started.elapsed().as_millis() as u64,
                     "listing read for a new data version"
                 );
                 let fresh = Arc::new(Cached { version, index });
                 *slot.current.write().unwrap_or_else(|e| e.into_inner()) = Some(fresh.clone());
-                *failed_at = None;
+                *failure = None;
                 Ok(fresh)
             }
             Err(error) => {
-                *failed_at = Some(Instant::now());
+                let wait = failure
+                    .as_ref()
+                    .map_or(RETRY_AFTER, |f| (f.wait * 2).min(RETRY_AT_MOST));
+                *failure = Some(Failure {
+                    retry_at: Instant::now() + wait,
+                    wait,
+                    error: error.to_string(),
+                });
                 match slot.current() {
                     Some(previous) => {
                         tracing::warn!(
@@ -136,15 +185,86 @@ impl DynamoLand {
                             version,
                             listed_version = previous.version,
                             %error,
+                            retry_in_s = wait.as_secs(),
                             "reading the listing of a new data version failed; \
                              serving the previous version's for now"
                         );
                         Ok(previous)
                     }
-                    None => Err(error),
+                    None => {
+                        tracing::warn!(?asset_type, version, %error, retry_in_s = wait.as_secs(),
+                            "reading the listing failed");
+                        Err(error)
+                    }
                 }
             }
         }
+    }
+
+    /// The ids of `asset_type` that the imports after `from` up to `to`
+    /// wrote, from their change items; `None` when those do not lead back
+    /// to `from` (an index more than two versions old, or an import that
+    /// changed too much to list).
+    async fn changed_since(
+        &self,
+        asset_type: AssetType,
+        from: &str,
+        to: &str,
+    ) -> StoreResult<Option<BTreeSet<String>>> {
+        let mut changed = BTreeSet::new();
+        let mut version = to.to_string();
+        for _ in 0..MAX_CHANGE_STEPS {
+            let Some(item) = self.table.get(keys::changes(&version)).await? else {
+                return Ok(None);
+            };
+            let (Some(ids), Some(previous)) = (
+                items::changed_ids(&item, asset_type),
+                items::changes_previous(&item),
+            ) else {
+                return Ok(None);
+            };
+            changed.extend(ids);
+            if previous == from {
+                return Ok(Some(changed));
+            }
+            version = previous.to_string();
+        }
+        Ok(None)
+    }
+
+    /// `old` with the changed assets read again from their items (which
+    /// hold every publication of the asset, as its listing entries do).
+    async fn refreshed(
+        &self,
+        asset_type: AssetType,
+        old: &ListingIndex,
+        changed: BTreeSet<String>,
+        now_ms: i64,
+    ) -> StoreResult<ListingIndex> {
+        let wanted = changed
+            .iter()
+            .filter_map(|id| keys::asset(asset_type, id))
+            .collect();
+        let mut assets: Vec<(String, Vec<Publication>)> = old
+            .assets_with_publications()
+            .filter(|(id, _)| !changed.contains(id))
+            .collect();
+        for item in self.table.batch_get(wanted).await? {
+            match asset_type {
+                AssetType::Parcel => {
+                    let (parcel, pubs): (Parcel, Vec<Publication>) = items::asset(&item)?;
+                    assets.push((parcel.id, pubs));
+                }
+                AssetType::Estate => {
+                    let (estate, pubs): (Estate, Vec<Publication>) = items::asset(&item)?;
+                    if !estate.is_dissolved() {
+                        assets.push((estate.id, pubs));
+                    }
+                }
+            }
+        }
+        sort_assets(asset_type, &mut assets);
+        Ok(ListingIndex::build(assets, now_ms))
     }
 
     /// Every listed publication of the asset type (one Query per stored
@@ -164,12 +284,16 @@ impl DynamoLand {
                 .push(publication);
         }
         let mut assets: Vec<(String, Vec<Publication>)> = by_asset.into_iter().collect();
-        match asset_type {
-            AssetType::Parcel => assets.sort_unstable_by_key(|(id, _)| parcel_order(id)),
-            AssetType::Estate => assets
-                .sort_unstable_by(|(a, _), (b, _)| crate::domain::parcel::estate_id_order(a, b)),
-        }
+        sort_assets(asset_type, &mut assets);
         Ok(ListingIndex::build(assets, now_ms))
+    }
+}
+
+/// The listing's tie-break order of assets.
+fn sort_assets(asset_type: AssetType, assets: &mut [(String, Vec<Publication>)]) {
+    match asset_type {
+        AssetType::Parcel => assets.sort_unstable_by_key(|(id, _)| parcel_order(id)),
+        AssetType::Estate => assets.sort_unstable_by(|(a, _), (b, _)| estate_id_order(a, b)),
     }
 }
 
