@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use futures::{TryStreamExt, stream};
 
 use super::items;
@@ -57,11 +57,70 @@ fn addresses_of_estate(e: &Estate) -> BTreeSet<String> {
 impl DynamoLand {
     /// The data version stored with the data (`None` on an empty table).
     pub async fn stored_version(&self) -> StoreResult<Option<String>> {
-        Ok(self
+        Ok(self.stored_meta().await?.map(|(version, _)| version))
+    }
+
+    /// The data version, and the version the import that wrote it started
+    /// from (`None` for the first import).
+    pub(super) async fn stored_meta(&self) -> StoreResult<Option<(String, Option<String>)>> {
+        let Some(item) = self.table.get(keys::meta()).await? else {
+            return Ok(None);
+        };
+        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        Ok(text(items::META_VERSION).map(|version| (version, text(items::META_PREVIOUS))))
+    }
+
+    /// Notes, before any data is written, which parcels and estates an
+    /// import from `previous` writes: in one item per starting version, to
+    /// which every import from it adds (a failed or overlapping one too), so
+    /// a function holding that version's listing reads what changed.
+    async fn note_changes(
+        &self,
+        previous: &str,
+        parcels: &BTreeMap<AssetKey, Parcel>,
+        estates: &BTreeMap<AssetKey, Estate>,
+    ) -> StoreResult<()> {
+        let (pk, sk) = keys::changes(previous);
+        let mut update = self
             .table
-            .get(keys::meta())
-            .await?
-            .and_then(|item| item.get("version")?.as_s().ok().cloned()))
+            .client()
+            .update_item()
+            .table_name(self.table.name())
+            .key(keys::PK, AttributeValue::S(pk))
+            .key(keys::SK, AttributeValue::S(sk))
+            .expression_attribute_names("#noted", "noted");
+        let mut expression = "SET #noted = :true".to_string();
+        if parcels.len() + estates.len() > items::MAX_LISTED_CHANGES {
+            expression.push_str(", #all = :true");
+            update = update.expression_attribute_names("#all", items::CHANGES_ALL);
+        } else {
+            let mut adds = Vec::new();
+            let ids = |keys: &mut dyn Iterator<Item = &AssetKey>| -> Vec<String> {
+                keys.map(|(_, id)| id.clone()).collect()
+            };
+            for (name, ids) in [
+                (items::CHANGES_PARCELS, ids(&mut parcels.keys())),
+                (items::CHANGES_ESTATES, ids(&mut estates.keys())),
+            ] {
+                // A string set is never empty.
+                if !ids.is_empty() {
+                    adds.push(format!("#{name} :{name}"));
+                    update = update
+                        .expression_attribute_names(format!("#{name}"), name)
+                        .expression_attribute_values(format!(":{name}"), AttributeValue::Ss(ids));
+                }
+            }
+            if !adds.is_empty() {
+                expression.push_str(&format!(" ADD {}", adds.join(", ")));
+            }
+        }
+        update
+            .update_expression(expression)
+            .expression_attribute_values(":true", AttributeValue::Bool(true))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     /// Upserts records (same keys and meaning as the embedded store's import).
@@ -73,7 +132,9 @@ impl DynamoLand {
         let count = records.len();
         let mut incoming = LandDataset::default();
         incoming.upsert(records);
-        let previous = self.stored_version().await?;
+        let meta = self.stored_meta().await?;
+        let before_previous = meta.as_ref().and_then(|(_, p)| p.clone());
+        let previous = meta.map(|(version, _)| version);
 
         let mut parcels: BTreeMap<AssetKey, Parcel> = incoming
             .parcels
@@ -211,20 +272,18 @@ impl DynamoLand {
             writes.push(put(item)?);
         }
 
-        // What changed, for functions holding the previous version's listing.
+        // What changes, for functions holding the previous version's listing.
         if let Some(old) = &previous {
-            writes.push(put(items::changes(
-                &version,
-                old,
-                parcels.keys().map(|(_, id)| id),
-                estates.keys().map(|(_, id)| id),
-            ))?);
+            self.note_changes(old, &parcels, &estates).await?;
         }
 
         let written = self.write_all(writes, progress).await?;
         // The version goes last: readers never see it before the data.
-        self.write_all(vec![put(items::meta(&version))?], &|_, _| {})
-            .await?;
+        self.write_all(
+            vec![put(items::meta(&version, previous.as_deref()))?],
+            &|_, _| {},
+        )
+        .await?;
         if let Some(old) = previous.filter(|old| *old != version) {
             let stale = self
                 .table
@@ -241,14 +300,9 @@ impl DynamoLand {
                 .map(delete)
                 .collect::<StoreResult<Vec<_>>>()?;
             self.write_all(deletes, &|_, _| {}).await?;
-            // Keep the change items of the last two imports: a function two
-            // versions behind still refreshes its listing from them.
-            let older = self
-                .table
-                .get(keys::changes(&old))
-                .await?
-                .and_then(|item| items::changes_previous(&item).map(str::to_string));
-            if let Some(older) = older.filter(|older| *older != version) {
+            // The changes from the version before the previous one: a
+            // function holding it reads the whole listing anyway.
+            if let Some(older) = before_previous.filter(|older| *older != version) {
                 let (pk, sk) = keys::changes(&older);
                 self.write_all(vec![delete(key(pk, sk))?], &|_, _| {})
                     .await?;

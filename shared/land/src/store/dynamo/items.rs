@@ -201,56 +201,31 @@ pub fn tiles_blob(items: &[Item]) -> StoreResult<Vec<u8>> {
     Ok(blob)
 }
 
-pub fn meta(version: &str) -> Item {
+/// The data version, and the one the import that wrote it started from.
+pub fn meta(version: &str, previous: Option<&str>) -> Item {
     let (pk, sk) = keys::meta();
-    HashMap::from([
-        (keys::PK.to_string(), s(pk)),
-        (keys::SK.to_string(), s(sk)),
-        ("version".to_string(), s(version)),
-    ])
-}
-
-/// An import changing more assets than this records "all" instead of their
-/// ids (the item stays far below 400 KB, and a function reads the whole
-/// listing anyway).
-const MAX_LISTED_CHANGES: usize = 1_000;
-
-/// What the import that wrote `version` changed: the version before it and
-/// the ids of every parcel and estate it wrote (their listing entries may
-/// have changed), or `all`.
-pub fn changes<'a>(
-    version: &str,
-    previous: &str,
-    parcels: impl ExactSizeIterator<Item = &'a String>,
-    estates: impl ExactSizeIterator<Item = &'a String>,
-) -> Item {
-    let (pk, sk) = keys::changes(version);
     let mut item = HashMap::from([
         (keys::PK.to_string(), s(pk)),
         (keys::SK.to_string(), s(sk)),
-        (CHANGES_PREVIOUS.to_string(), s(previous)),
+        (META_VERSION.to_string(), s(version)),
     ]);
-    if parcels.len() + estates.len() > MAX_LISTED_CHANGES {
-        item.insert(CHANGES_ALL.to_string(), AttributeValue::Bool(true));
-    } else {
-        let ids = |ids: Vec<&String>| {
-            AttributeValue::L(ids.into_iter().map(|id| s(id.clone())).collect())
-        };
-        item.insert(CHANGES_PARCELS.to_string(), ids(parcels.collect()));
-        item.insert(CHANGES_ESTATES.to_string(), ids(estates.collect()));
+    if let Some(previous) = previous {
+        item.insert(META_PREVIOUS.to_string(), s(previous));
     }
     item
 }
 
-const CHANGES_PREVIOUS: &str = "previous";
-const CHANGES_ALL: &str = "all";
-const CHANGES_PARCELS: &str = "parcels";
-const CHANGES_ESTATES: &str = "estates";
+pub const META_VERSION: &str = "version";
+pub const META_PREVIOUS: &str = "previous";
 
-/// The version a change item follows.
-pub fn changes_previous(item: &Item) -> Option<&str> {
-    item.get(CHANGES_PREVIOUS)?.as_s().ok().map(String::as_str)
-}
+/// Past this many assets written from one version, its change item says
+/// `all` instead of naming them (it stays far below 400 KB, and a function
+/// reads the whole listing anyway).
+pub const MAX_LISTED_CHANGES: usize = 1_000;
+
+pub const CHANGES_ALL: &str = "all";
+pub const CHANGES_PARCELS: &str = "parcels";
+pub const CHANGES_ESTATES: &str = "estates";
 
 /// The ids of one asset type a change item names; `None` when it says `all`.
 pub fn changed_ids(item: &Item, asset_type: AssetType) -> Option<Vec<String>> {
@@ -261,10 +236,10 @@ pub fn changed_ids(item: &Item, asset_type: AssetType) -> Option<Vec<String>> {
         AssetType::Parcel => CHANGES_PARCELS,
         AssetType::Estate => CHANGES_ESTATES,
     };
-    let ids = item.get(name)?.as_l().ok()?;
     Some(
-        ids.iter()
-            .filter_map(|id| id.as_s().ok().cloned())
-            .collect(),
+        item.get(name)
+            .and_then(|ids| ids.as_ss().ok())
+            .cloned()
+            .unwrap_or_default(),
     )
 }

@@ -112,7 +112,7 @@ pub fn meta() -> (String, String) {
     ("META".to_string(), "VERSION".to_string())
 }
 
-/// What the import that wrote a data version changed (see `items::changes`).
+/// What the imports starting from a data version wrote (see `import.rs`).
 pub fn changes(version: &str) -> (String, String) {
     (format!("CHANGES#{version}"), "CHANGES".to_string())
 }

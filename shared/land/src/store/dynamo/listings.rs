@@ -2,7 +2,8 @@
 //! data version from the listing partitions and kept by the function, so a
 //! listing request reads the data version (one GetItem) and its page's
 //! assets (one BatchGetItem), whatever the market holds. After an import, a
-//! function reads only the assets it changed (its change item names them).
+//! function holding the version it started from reads only the assets it
+//! wrote (the change item of that version names them).
 //! See docs/dynamodb.md, "Listing cost".
 
 use std::collections::{BTreeSet, HashMap};
@@ -32,10 +33,6 @@ pub(super) struct Cached {
     pub index: ListingIndex,
 }
 
-/// Change items followed back from the stored version (the import keeps
-/// the last two).
-const MAX_CHANGE_STEPS: usize = 2;
-
 /// After a failed read of the listing, requests are served the previous
 /// version's for this long before one tries again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -45,6 +42,8 @@ const RETRY_AT_MOST: Duration = Duration::from_secs(60);
 /// The last failed read of a listing: until `retry_at`, requests get the
 /// previous version's listing, or this error when there is none.
 struct Failure {
+    /// The version that could not be read: a newer one is tried at once.
+    version: String,
     retry_at: Instant,
     wait: Duration,
     error: String,
@@ -118,11 +117,14 @@ impl DynamoLand {
         let mut failure = slot.reading.lock().await;
         // Read again: while this request waited, another may have read a
         // newer version, which an older one must not replace.
-        let version = self.stored_version().await?.unwrap_or_default();
+        let (version, from) = self.stored_meta().await?.unwrap_or_default();
         if let Some(hit) = slot.of_version(&version) {
             return Ok(hit);
         }
-        if let Some(failed) = failure.as_ref().filter(|f| Instant::now() < f.retry_at) {
+        if let Some(failed) = failure
+            .as_ref()
+            .filter(|f| f.version == version && Instant::now() < f.retry_at)
+        {
             return match slot.current() {
                 Some(previous) => Ok(previous),
                 None => Err(StoreError::Unavailable(format!(
@@ -133,21 +135,23 @@ impl DynamoLand {
         }
         let started = Instant::now();
         let units = self.read_units();
-        let read = match slot.current() {
-            Some(previous) => match self
-                .changed_since(asset_type, &previous.version, &version)
-                .await
-            {
-                Ok(Some(changed)) => self
-                    .refreshed(asset_type, &previous.index, changed, now_ms)
-                    .await
-                    .map(|index| (index, "the assets the imports changed")),
-                Ok(None) => self
-                    .read_listing(asset_type, now_ms)
-                    .await
-                    .map(|index| (index, "every listing entry")),
-                Err(error) => Err(error),
-            },
+        // The imports since the version held, when the stored version's
+        // import started from it; else (or if that read fails) everything.
+        let changed = match slot.current() {
+            Some(held) if from.as_deref() == Some(held.version.as_str()) => {
+                match self.refreshed(asset_type, &held, now_ms).await {
+                    Ok(found) => found,
+                    Err(error) => {
+                        tracing::warn!(?asset_type, version, %error,
+                            "reading the changed assets failed; reading every listing entry");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let read = match changed {
+            Some(index) => Ok((index, "the assets the imports changed")),
             None => self
                 .read_listing(asset_type, now_ms)
                 .await
@@ -174,6 +178,7 @@ impl DynamoLand {
                     .as_ref()
                     .map_or(RETRY_AFTER, |f| (f.wait * 2).min(RETRY_AT_MOST));
                 *failure = Some(Failure {
+                    version: version.clone(),
                     retry_at: Instant::now() + wait,
                     wait,
                     error: error.to_string(),
@@ -201,46 +206,24 @@ impl DynamoLand {
         }
     }
 
-    /// The ids of `asset_type` that the imports after `from` up to `to`
-    /// wrote, from their change items; `None` when those do not lead back
-    /// to `from` (an index more than two versions old, or an import that
-    /// changed too much to list).
-    async fn changed_since(
-        &self,
-        asset_type: AssetType,
-        from: &str,
-        to: &str,
-    ) -> StoreResult<Option<BTreeSet<String>>> {
-        let mut changed = BTreeSet::new();
-        let mut version = to.to_string();
-        for _ in 0..MAX_CHANGE_STEPS {
-            let Some(item) = self.table.get(keys::changes(&version)).await? else {
-                return Ok(None);
-            };
-            let (Some(ids), Some(previous)) = (
-                items::changed_ids(&item, asset_type),
-                items::changes_previous(&item),
-            ) else {
-                return Ok(None);
-            };
-            changed.extend(ids);
-            if previous == from {
-                return Ok(Some(changed));
-            }
-            version = previous.to_string();
-        }
-        Ok(None)
-    }
-
-    /// `old` with the changed assets read again from their items (which
-    /// hold every publication of the asset, as its listing entries do).
+    /// `held` with the assets that imports from its version wrote read
+    /// again from their items (which hold every publication of the asset,
+    /// as its listing entries do); `None` when the imports' change item is
+    /// missing or says `all`.
     async fn refreshed(
         &self,
         asset_type: AssetType,
-        old: &ListingIndex,
-        changed: BTreeSet<String>,
+        held: &Cached,
         now_ms: i64,
-    ) -> StoreResult<ListingIndex> {
+    ) -> StoreResult<Option<ListingIndex>> {
+        let Some(item) = self.table.get(keys::changes(&held.version)).await? else {
+            return Ok(None);
+        };
+        let Some(changed) = items::changed_ids(&item, asset_type) else {
+            return Ok(None);
+        };
+        let changed: BTreeSet<String> = changed.into_iter().collect();
+        let old = &held.index;
         let wanted = changed
             .iter()
             .filter_map(|id| keys::asset(asset_type, id))
@@ -264,7 +247,7 @@ impl DynamoLand {
             }
         }
         sort_assets(asset_type, &mut assets);
-        Ok(ListingIndex::build(assets, now_ms))
+        Ok(Some(ListingIndex::build(assets, now_ms)))
     }
 
     /// Every listed publication of the asset type (one Query per stored
