@@ -55,7 +55,15 @@ impl KeySecrets {
         if secret.len() > MAX_SECRET_CHARS {
             return None;
         }
-        let secret = secret.trim().replace(' ', "+");
+        // A space at either end is a `+` that lost its encoding (a secret
+        // may start with one), or a stray blank pasted with it: try both.
+        let blanks = |c: char| c.is_whitespace() && c != ' ';
+        let plus_kept = secret.trim_matches(blanks).replace(' ', "+");
+        self.open_exact(&plus_kept)
+            .or_else(|| self.open_exact(&secret.trim().replace(' ', "+")))
+    }
+
+    fn open_exact(&self, secret: &str) -> Option<(Uuid, Uuid)> {
         let (ids_part, mac_part) = secret.split_once('.')?;
         let ids = STANDARD.decode(ids_part).ok()?;
         let tag = STANDARD.decode(mac_part).ok()?;
@@ -89,6 +97,16 @@ mod tests {
         let secret = keys.issue(key, campaign);
         assert_eq!(keys.open(&secret), Some((key, campaign)));
         assert_eq!(keys.open(&secret.replace('+', " ")), Some((key, campaign)));
+        assert_eq!(keys.open(&format!(" {secret}\n")), Some((key, campaign)));
+
+        // One in 64 secrets starts with a `+`: unencoded, a leading space.
+        let leading_plus = (0..5_000)
+            .map(|_| (Uuid::new_v4(), Uuid::new_v4()))
+            .map(|(k, c)| (keys.issue(k, c), (k, c)))
+            .find(|(secret, _)| secret.starts_with('+'))
+            .expect("a secret starting with +");
+        let unencoded = leading_plus.0.replace('+', " ");
+        assert_eq!(keys.open(&unencoded), Some(leading_plus.1));
 
         // Another campaign's ids with this MAC, a flipped MAC, another server.
         let (_, mac) = secret.split_once('.').unwrap();
