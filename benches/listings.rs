@@ -12,7 +12,6 @@
 
 use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use land::domain::listing::{ListingQuery, SortBy, SortOrder};
 use land::domain::publication::{AssetType, PublicationStatus, StatusFilter};
 use land::domain::status::AnyOf;
@@ -21,7 +20,7 @@ use land::parcels::ParcelStore;
 use land::store::Record;
 use land::store::dynamo::{DynamoLand, create_table, keys};
 use platform::clock::{Clock, SystemClock};
-use platform::dynamo::{item_size, read_units};
+use platform::dynamo::{Query, Table};
 
 const RUNS: usize = 30;
 
@@ -82,35 +81,18 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// Read units of the previous design's listing: every live `open` entry.
+/// Read units of the previous design's listing: every live `open` entry,
+/// through the project's own paged Query and its meter.
 async fn whole_open_partition(land: &DynamoLand, now_ms: i64) -> (u64, usize) {
-    let mut units = 0;
-    let mut entries = 0;
-    let mut start = None;
-    loop {
-        let out = land
-            .client()
-            .query()
-            .table_name(land.table())
-            .key_condition_expression("pk = :pk AND sk >= :now")
-            .expression_attribute_values(
-                ":pk",
-                AttributeValue::S(keys::listing(AssetType::Parcel, PublicationStatus::Open)),
-            )
-            .expression_attribute_values(":now", AttributeValue::S(keys::expiry_bound(now_ms)))
-            .consistent_read(true)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .expect("query the open partition");
-        let items = out.items.unwrap_or_default();
-        entries += items.len();
-        units += read_units(items.iter().map(item_size).sum());
-        match out.last_evaluated_key {
-            Some(key) if !key.is_empty() => start = Some(key),
-            _ => return (units, entries),
-        }
-    }
+    let table = Table::new(land.client().clone(), land.table());
+    let entries = table
+        .query(Query::from(
+            keys::listing(AssetType::Parcel, PublicationStatus::Open),
+            keys::expiry_bound(now_ms),
+        ))
+        .await
+        .expect("query the open partition");
+    (table.read_units(), entries.len())
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

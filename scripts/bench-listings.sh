@@ -16,12 +16,8 @@ command -v wrk > /dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit
 [[ -x $BIN ]] || { echo "$BIN not found: cargo build --release" >&2; exit 2; }
 [[ -x $ROOT/.tools/moto/bin/python ]] || { echo "moto not found: run scripts/test.sh once" >&2; exit 2; }
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_for() { for _ in $(seq 1 240); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timed out: $1" >&2; exit 1; }
+# shellcheck source=bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 
 echo "== DynamoDB (moto), $(nproc) cores"
 MOTO_PORT="$(free_port)"

@@ -18,7 +18,7 @@ use crate::store::{StoreError, StoreResult};
 
 mod read_units;
 
-pub use read_units::{ReadMeter, item_size, units as read_units};
+use read_units::{ReadMeter, item_size};
 
 pub type Item = HashMap<String, AttributeValue>;
 

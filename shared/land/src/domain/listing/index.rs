@@ -612,6 +612,21 @@ mod tests {
         (items, page.total)
     }
 
+    /// The index's page as (asset, tx hash) rows, and its total.
+    fn rows(
+        index: &ListingIndex,
+        query: &ListingQuery,
+        now: i64,
+    ) -> (Vec<(String, String)>, usize) {
+        let page = index.page(query, now);
+        let rows = page
+            .items
+            .iter()
+            .map(|(id, p)| (id.to_string(), p.tx_hash.clone()))
+            .collect();
+        (rows, page.total)
+    }
+
     fn filters(draws: &mut Draws) -> AnyOf<StatusFilter> {
         AnyOf::new((0..1 + draws.below(3)).map(|_| FILTERS[draws.below(5) as usize]))
     }
@@ -647,16 +662,10 @@ mod tests {
                 );
                 // Before, at and after the pivot, and on expiry instants.
                 let now = draws.below(110) as i64 - 5;
-                let page = index.page(&query, now);
-                let got: Vec<(String, String)> = page
-                    .items
-                    .iter()
-                    .map(|(id, p)| (id.to_string(), p.tx_hash.clone()))
-                    .collect();
-                let (want, total) = reference(&market, &query, now);
+                let (got, total) = rows(&index, &query, now);
                 assert_eq!(
-                    (got, page.total),
-                    (want, total),
+                    (got, total),
+                    reference(&market, &query, now),
                     "round {round}, {query:?}, now {now}, pivot {pivot}"
                 );
             }
@@ -722,13 +731,8 @@ mod tests {
             for status in [StatusFilter::Open, StatusFilter::Expired] {
                 let query =
                     ListingQuery::new(status.into(), Some(SortBy::Price), None, Some(30), Some(20));
-                let page = index.page(&query, now);
-                let got: Vec<(String, String)> = page
-                    .items
-                    .iter()
-                    .map(|(id, p)| (id.to_string(), p.tx_hash.clone()))
-                    .collect();
-                assert_eq!((got, page.total), reference(&market, &query, now), "{now}");
+                let (got, total) = rows(&index, &query, now);
+                assert_eq!((got, total), reference(&market, &query, now), "{now}");
             }
         }
         // 200 rows had crossed a pivot of 0: the lanes were split again.
