@@ -131,6 +131,18 @@ pub async fn rewards_table() -> rewards::store::dynamo::DynamoRewards {
     )
 }
 
+/// A Rewards table of its own for a test whose server sweeps the outbox:
+/// a sweep sends every entry of its table to its own queue, so on the
+/// shared table another test's sweep could take this test's messages.
+pub async fn own_rewards_table(test: &str) -> String {
+    let name = format!("{}-{test}-{}", rewards_table_name(), std::process::id());
+    let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
+    rewards::store::dynamo::create_table(&client, &name)
+        .await
+        .unwrap();
+    name
+}
+
 /// Deletes one item of the Rewards table behind the store's back (to make
 /// states the API never makes, such as a key whose campaign is gone).
 pub async fn delete_rewards_item(pk: &str, sk: &str) {

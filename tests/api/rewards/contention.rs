@@ -149,8 +149,9 @@ async fn two_thousand_concurrent_claims_give_each_stock_row_once_within_limits()
     }
 }
 
-/// The real server binary on the store under test, its queue on moto's SQS.
-fn start(dir: &std::path::Path, port: u16, queue_url: &str) -> Child {
+/// The real server binary, its queue on moto's SQS; on the Rewards table
+/// `table` on moto, or on the embedded database without one.
+fn start(dir: &std::path::Path, port: u16, queue_url: &str, table: Option<&str>) -> Child {
     let mut command = Command::new(env!("CARGO_BIN_EXE_genesis-api"));
     command
         .arg("--data-file")
@@ -180,12 +181,9 @@ fn start(dir: &std::path::Path, port: u16, queue_url: &str) -> Child {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    match std::env::var("LAND_TEST_BACKEND").as_deref() {
-        Ok("dynamodb") => command.env(
-            "REWARDS_TABLE",
-            std::env::var("LAND_TEST_REWARDS_TABLE").unwrap_or_else(|_| "rewards-test".into()),
-        ),
-        _ => command.env_remove("REWARDS_TABLE"),
+    match table {
+        Some(table) => command.env("REWARDS_TABLE", table),
+        None => command.env_remove("REWARDS_TABLE"),
     };
     let child = command.spawn().expect("start the server");
     wait_for_port(port, Duration::from_secs(180), "the server");
@@ -226,9 +224,10 @@ async fn signed(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_in_the_middle_of_the_claims_loses_no_message_and_gives_no_row_twice() {
-    if std::env::var("LAND_TEST_BACKEND").as_deref() == Ok("dynamodb") {
-        crate::common::aws::rewards_table().await; // created once
-    }
+    let table = match std::env::var("LAND_TEST_BACKEND").as_deref() {
+        Ok("dynamodb") => Some(crate::common::aws::own_rewards_table("kill9").await),
+        _ => None,
+    };
     let sqs = aws_sdk_sqs::Client::new(&crate::common::aws::sdk_config().await);
     let queue_name = format!("claims-kill9-{}-{}", std::process::id(), rand_suffix());
     let queue_url = rewards::queue::create_queue(&sqs, &queue_name)
@@ -240,7 +239,7 @@ async fn kill_9_in_the_middle_of_the_claims_loses_no_message_and_gives_no_row_tw
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    let mut server = start(&dir, port, &queue_url);
+    let mut server = start(&dir, port, &queue_url, table.as_deref());
 
     let owner = Wallet::random();
     let created = signed(
@@ -323,7 +322,7 @@ async fn kill_9_in_the_middle_of_the_claims_loses_no_message_and_gives_no_row_tw
     let answered = answered.lock().unwrap().clone();
 
     // After a restart the outbox sweep sends what the dead server had not.
-    let mut server = start(&dir, port, &queue_url);
+    let mut server = start(&dir, port, &queue_url, table.as_deref());
     let mut stored = Vec::new();
     for offset in (0..STOCK).step_by(1000) {
         let page = signed(
