@@ -236,6 +236,15 @@ if ! PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" cargo lambda invoke reward-sende
   cat "$WORK/watch.json" "$WORK/invoke.log"; tail -n 40 "$WORK/watch.log"; echo "cargo lambda invoke reward-sender failed" >&2; exit 1
 fi
 echo "reward-sender (events/reward-sender.json): no failure reported"
+# And as its schedule invokes it: the outbox sweep answers what it sent (0
+# here: the claim above sent its own message; rewards::claims tests a sweep
+# that sends a left-over one).
+if ! PATH="$ROOT/.tools/cargo-lambda/bin:$PATH" cargo lambda invoke reward-sender --data-file events/reward-sender-schedule.json \
+     --invoke-address 127.0.0.1 --invoke-port "$WATCH_PORT" > "$WORK/watch.json" 2> "$WORK/invoke.log" \
+   || ! python3 -c 'import json,sys; sys.exit(0 if isinstance(json.load(open(sys.argv[1])).get("swept"), int) else 1)' "$WORK/watch.json"; then
+  cat "$WORK/watch.json" "$WORK/invoke.log"; tail -n 40 "$WORK/watch.log"; echo "cargo lambda invoke reward-sender (schedule) failed" >&2; exit 1
+fi
+echo "reward-sender (events/reward-sender-schedule.json): swept $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["swept"])' "$WORK/watch.json")"
 echo "cargo lambda watch took $((SECONDS - WATCH_START)) s"
 WATCHED=$((WATCHED + 1))
 

@@ -14,6 +14,7 @@ use platform::store::StoreError;
 
 use crate::catalyst::{Catalysts, DAO_CATALYSTS};
 use crate::http::RewardsState;
+use crate::outbox::Outbox;
 use crate::queue::{EmbeddedQueue, NoQueue, RewardQueue, SqsQueue};
 use crate::secrets::{KeySecrets, KmsCipher, LocalCipher, ServerSecret, WalletCipher};
 use crate::send::chain::Chains;
@@ -115,14 +116,15 @@ impl Config {
         ))
     }
 
-    /// The reward-sender function's sender and queue (for its re-checks):
-    /// the deployed table and wallet key (not the campaign-key secret: the
+    /// The reward-sender function's sender and outbox (its queue carries
+    /// the sender's re-checks; the outbox is what its schedule sweeps): the
+    /// deployed table and wallet key (not the campaign-key secret: the
     /// sender has no use for it), the chains of `RPC_URL_<id>`.
     pub async fn lambda_sender(
         &self,
         chains: Chains,
         clock: Arc<dyn Clock>,
-    ) -> Result<(Sender, Arc<dyn RewardQueue>), ConfigError> {
+    ) -> Result<(Sender, Arc<Outbox>), ConfigError> {
         let table = self
             .table
             .as_ref()
@@ -143,9 +145,10 @@ impl Config {
             table,
         ));
         let cipher = Arc::new(KmsCipher::new(aws_sdk_kms::Client::new(&aws), wallet_key));
+        let outbox = Outbox::new(store.clone(), self.queue(Some(&aws), false));
         Ok((
             Sender::new(store, chains, cipher, clock, config),
-            self.queue(Some(&aws), false),
+            Arc::new(outbox),
         ))
     }
 

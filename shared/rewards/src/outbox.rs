@@ -2,12 +2,13 @@
 //! entry in the claim's own transaction; `deliver` then sends the message
 //! and drops the entry. If the process dies in between, the entry stays,
 //! and `sweep` sends it later (at the local server's start and every few
-//! seconds; in Lambda on later claims). A message may go out twice (the
+//! seconds; in Lambda every minute from the sender's schedule, and on later
+//! claims). A message may go out twice (the
 //! sender is idempotent), never zero times. See `docs/claims.md`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use platform::clock::Clock;
 use platform::store::StoreResult;
@@ -25,6 +26,13 @@ pub const GRACE_MS: i64 = 10_000;
 const SWEEP_BATCH: usize = 100;
 const SWEEP_ROUNDS: usize = 50;
 const CLAIM_SWEEP: usize = 10;
+/// Rounds of a scheduled sweep: up to 1,000 entries a minute; what is left
+/// goes out the next minute.
+const SCHEDULED_ROUNDS: usize = 10;
+/// A scheduled sweep starts a round only while this much of its invocation
+/// is left: a round is 100 sends and 100 updates, seconds on a slow day, and
+/// a round cut by the timeout only sends its messages again.
+const ROUND_TIME: Duration = Duration::from_secs(15);
 /// How often claims sweep (per process).
 const SWEEP_EVERY_MS: i64 = 60_000;
 
@@ -77,7 +85,8 @@ impl Outbox {
 
     /// Sends every entry written before `before`; returns how many.
     pub async fn sweep(&self, before: Timestamp) -> StoreResult<usize> {
-        self.sweep_some(before, SWEEP_ROUNDS, SWEEP_BATCH).await
+        self.sweep_some(before, SWEEP_ROUNDS, SWEEP_BATCH, None)
+            .await
     }
 
     async fn sweep_some(
@@ -85,9 +94,16 @@ impl Outbox {
         before: Timestamp,
         rounds: usize,
         batch: usize,
+        deadline: Option<Instant>,
     ) -> StoreResult<usize> {
         let mut total = 0;
         for _ in 0..rounds {
+            if deadline.is_some_and(|deadline| Instant::now() + ROUND_TIME > deadline) {
+                tracing::info!(
+                    "outbox sweep stopped before the invocation's deadline: the next one goes on"
+                );
+                break;
+            }
             let unsent = self.store.unsent(before, batch).await?;
             if unsent.is_empty() {
                 break;
@@ -111,9 +127,23 @@ impl Outbox {
         Ok(total)
     }
 
+    /// The deployed sweeper, run every minute by the sender function's
+    /// schedule: entries older than the grace, at most `SCHEDULED_ROUNDS`
+    /// rounds and none started within `ROUND_TIME` of `deadline` (the
+    /// invocation's), so nothing waits for a claim that may never come.
+    pub async fn sweep_scheduled(&self, now: Timestamp, deadline: Instant) -> StoreResult<usize> {
+        self.sweep_some(
+            Timestamp(now.ms() - GRACE_MS),
+            SCHEDULED_ROUNDS,
+            SWEEP_BATCH,
+            Some(deadline),
+        )
+        .await
+    }
+
     /// Sends a few left-over entries when the last sweep of this process is
-    /// a minute old: claims call it, so a Lambda function sweeps without a
-    /// scheduler, and a claim never waits for more than `CLAIM_SWEEP` sends.
+    /// a minute old: claims call it, so a rewards function that serves claims
+    /// sweeps too, and a claim never waits for more than `CLAIM_SWEEP` sends.
     pub async fn sweep_now_and_then(&self, now: Timestamp) {
         let last = self.last_sweep.load(Ordering::Relaxed);
         if now.ms().saturating_sub(last) < SWEEP_EVERY_MS
@@ -125,7 +155,7 @@ impl Outbox {
             return;
         }
         if let Err(err) = self
-            .sweep_some(Timestamp(now.ms() - GRACE_MS), 1, CLAIM_SWEEP)
+            .sweep_some(Timestamp(now.ms() - GRACE_MS), 1, CLAIM_SWEEP, None)
             .await
         {
             tracing::warn!(error = %err, "outbox sweep failed");

@@ -111,16 +111,38 @@ pub async fn rewards_state_with_queue(
     clock: Arc<dyn platform::clock::Clock>,
     queue: Arc<dyn rewards::queue::RewardQueue>,
 ) -> rewards::RewardsState {
+    rewards_state_over(rewards_store().await, clock, queue)
+}
+
+/// The same, on `store`.
+pub fn rewards_state_over(
+    store: Arc<dyn rewards::send::SendStore>,
+    clock: Arc<dyn platform::clock::Clock>,
+    queue: Arc<dyn rewards::queue::RewardQueue>,
+) -> rewards::RewardsState {
     use rewards::secrets::{KeySecrets, LocalCipher, ServerSecret};
     let secret = ServerSecret::from_hex(TEST_SECRET).unwrap();
     rewards::RewardsState::new(
-        rewards_store().await,
+        store,
         clock,
         KeySecrets::new(&secret),
         Arc::new(LocalCipher::new(&secret)),
         queue,
         rewards::catalyst::Catalysts::new(rewards::catalyst::DAO_CATALYSTS),
     )
+}
+
+/// A Rewards store of the test's own (a new SQLite database in memory, or a
+/// table of its own on moto), for a test that sweeps the outbox: a sweep
+/// takes every entry of its store, other tests' too.
+pub async fn own_rewards_store(test: &str) -> Arc<dyn rewards::send::SendStore> {
+    match std::env::var("LAND_TEST_BACKEND").as_deref() {
+        Ok("dynamodb") => Arc::new(rewards::store::dynamo::DynamoRewards::new(
+            aws_sdk_dynamodb::Client::new(&aws::sdk_config().await),
+            &aws::own_rewards_table(test).await,
+        )),
+        _ => Arc::new(rewards::store::sqlite::SqliteRewards::in_memory().unwrap()),
+    }
 }
 
 /// The Rewards store under test (with the sender's side): one SQLite

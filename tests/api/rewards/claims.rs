@@ -672,16 +672,22 @@ async fn each_claim_reaches_the_reward_queue() {
     );
 }
 
-/// A claim whose message the queue refused stays in the outbox, and a sweep
-/// sends it: what happens when a server dies between a claim's commit and
-/// its send.
+/// A claim whose message the queue refused stays in the outbox, and the
+/// sender function's scheduled sweep sends it once the claim's grace is
+/// over: what happens when a function dies between a claim's commit and its
+/// send and no claim comes after.
 #[tokio::test]
-async fn a_message_the_queue_refused_is_sent_by_the_sweep() {
-    let mut state = rewards_state(Arc::new(FixedClock(NOW))).await;
-    state.outbox = Arc::new(rewards::outbox::Outbox::new(
-        state.store.clone(),
+async fn a_message_the_queue_refused_is_sent_by_the_senders_scheduled_sweep() {
+    use reward_sender_function::Invocation;
+    use rewards::domain::time::Timestamp;
+    use rewards::outbox::GRACE_MS;
+
+    // A store of its own: a sweep takes every entry of its store.
+    let state = crate::common::rewards_state_over(
+        crate::common::own_rewards_store("sweep").await,
+        Arc::new(FixedClock(NOW)),
         Arc::new(rewards::queue::NoQueue),
-    ));
+    );
     let app = router_of(state.clone());
     let owner = Wallet::random();
     let campaign = new_campaign(&app, &owner).await;
@@ -696,45 +702,89 @@ async fn a_message_the_queue_refused_is_sent_by_the_sweep() {
         201,
     );
     let id = rewards[0]["id"].as_str().unwrap().to_string();
-    let later = rewards::domain::time::Timestamp(NOW + 1);
-    let left: Vec<String> = state
-        .store
-        .unsent(later, 10_000)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    assert!(left.contains(&id), "the claim's entry stays in the outbox");
+    let unsent = || async {
+        state
+            .store
+            .unsent(Timestamp(NOW + 1), 10_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<String>>()
+    };
+    assert_eq!(unsent().await, vec![id.clone()], "the claim's entry stays");
+
+    // The function's schedule invokes it with EventBridge's event.
+    let event: Value =
+        serde_json::from_str(include_str!("../../../events/reward-sender-schedule.json")).unwrap();
+    assert!(matches!(Invocation::read(event), Ok(Invocation::Schedule)));
+    assert!(matches!(
+        Invocation::read(
+            serde_json::from_str(include_str!("../../../events/reward-sender.json")).unwrap()
+        ),
+        Ok(Invocation::Queue(_))
+    ));
+    assert!(Invocation::read(json!({"detail-type": "Object Created"})).is_err());
+    // Lambda's deadline is ms since the epoch; one already past is the
+    // emulator's (`cargo lambda watch` sends 600000) and counts as the timeout.
+    let time_left = reward_sender_function::time_left;
+    assert_eq!(
+        time_left(NOW as u64 + 42_000, NOW),
+        std::time::Duration::from_secs(42)
+    );
+    assert_eq!(time_left(600_000, NOW), std::time::Duration::from_secs(60));
+    assert_eq!(
+        time_left(NOW as u64, NOW),
+        std::time::Duration::from_secs(60)
+    );
 
     let queue = Arc::new(rewards::queue::EmbeddedQueue::new(
         std::time::Duration::from_secs(60),
     ));
     let sweeper = rewards::outbox::Outbox::new(state.store.clone(), queue.clone());
-    assert!(sweeper.sweep(later).await.unwrap() >= 1);
-    let mut queued = Vec::new();
-    loop {
-        let batch =
-            rewards::queue::RewardQueue::receive(&*queue, 10, std::time::Duration::from_millis(20))
-                .await
-                .unwrap();
-        if batch.is_empty() {
-            break;
+    let queued = || async {
+        let mut queued = Vec::new();
+        loop {
+            let batch = rewards::queue::RewardQueue::receive(
+                &*queue,
+                10,
+                std::time::Duration::from_millis(20),
+            )
+            .await
+            .unwrap();
+            if batch.is_empty() {
+                return queued;
+            }
+            queued.extend(
+                batch
+                    .into_iter()
+                    .filter_map(|m| m.unwrap().message.reward_id),
+            );
         }
-        queued.extend(
-            batch
-                .into_iter()
-                .filter_map(|m| m.unwrap().message.reward_id),
-        );
-    }
-    assert!(queued.contains(&id), "the sweep sent it");
-    let left: Vec<String> = state
-        .store
-        .unsent(later, 10_000)
+    };
+    let deadline = || std::time::Instant::now() + std::time::Duration::from_secs(60);
+    // Within the grace the entry is left to the claim that wrote it.
+    let answer = reward_sender_function::sweep(&sweeper, Timestamp(NOW + GRACE_MS), deadline())
         .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    assert!(!left.contains(&id), "and dropped its entry");
+        .unwrap();
+    assert_eq!(answer, json!({"swept": 0}));
+    assert!(queued().await.is_empty(), "sent within its grace");
+    assert_eq!(unsent().await, vec![id.clone()]);
+    // An invocation about to time out starts no round.
+    let answer = reward_sender_function::sweep(
+        &sweeper,
+        Timestamp(NOW + GRACE_MS + 1),
+        std::time::Instant::now() + std::time::Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer, json!({"swept": 0}));
+    assert_eq!(unsent().await, vec![id.clone()]);
+
+    let answer = reward_sender_function::sweep(&sweeper, Timestamp(NOW + GRACE_MS + 1), deadline())
+        .await
+        .unwrap();
+    assert_eq!(answer, json!({"swept": 1}));
+    assert_eq!(queued().await, vec![id.clone()], "the sweep sent it");
+    assert!(unsent().await.is_empty(), "and dropped its entry");
 }

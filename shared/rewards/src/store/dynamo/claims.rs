@@ -428,18 +428,29 @@ impl DynamoRewards {
                     .send()
                     .await
                     .map_err(unavailable)?;
-                out.items
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|item| {
-                        let at = item
-                            .get(BY_OUTBOX.2)
-                            .and_then(|v| v.as_s().ok())
-                            .cloned()
-                            .unwrap_or_default();
-                        Ok((at, Self::to_reward(item)?))
-                    })
-                    .collect::<StoreResult<Vec<_>>>()
+                // An item that does not read as a reward is logged and left:
+                // it must not hold back every other message of the sweep.
+                Ok::<_, StoreError>(
+                    out.items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|item| {
+                            let at = item
+                                .get(BY_OUTBOX.2)
+                                .and_then(|v| v.as_s().ok())
+                                .cloned()
+                                .unwrap_or_default();
+                            let sk = item.get(SK).and_then(|v| v.as_s().ok()).cloned();
+                            match Self::to_reward(item) {
+                                Ok(reward) => Some((at, reward)),
+                                Err(err) => {
+                                    tracing::error!(sk = ?sk, error = %err, "an outbox entry is not a reward: left in the outbox");
+                                    None
+                                }
+                            }
+                        })
+                        .collect::<Vec<_>>(),
+                )
             })
             .buffer_unordered(OUTBOX_SHARDS as usize)
             .try_collect::<Vec<_>>()
