@@ -216,10 +216,14 @@ CAMPAIGN="$(signed POST /api/campaigns '{"name": "Watched claims", "chain_id": 8
 signed GET "/api/campaigns/$CAMPAIGN/keys" > /dev/null
 SECRET="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"][0]["campaign_key"])' "$WORK/watch.json")"
 signed POST "/api/campaigns/$CAMPAIGN/supply" '{"target": "0x7434a847c5e1ff250db456c55f99d1612e93d6a3", "value": "0", "token": "Hat", "quantity": 1}' > /dev/null
-for call in "/api/rewards?campaign_id=$CAMPAIGN 201" "/api/captcha 201"; do
-  read -r path expected <<< "$call"
-  # 600 s: the first request to a function builds it (captcha is first here).
-  status="$(curl -s --max-time 600 -X POST -H 'content-type: application/json' \
+for call in "/api/rewards?campaign_id=$CAMPAIGN 201 600" "/api/captcha 201 120"; do
+  read -r path expected seconds <<< "$call"
+  # cargo lambda watch 1.9.2 lost the captcha invocation in two CI runs: curl
+  # waited its whole time while the function (built by the warm-up) sat idle,
+  # and the same POST sent again was answered at once. A captcha may be asked
+  # for again, so it is retried; a claim is not.
+  retry=(); [[ $path == /api/captcha ]] && retry=(--retry 3 --retry-all-errors)
+  status="$(curl -s --max-time "$seconds" "${retry[@]}" -X POST -H 'content-type: application/json' \
     --data "{\"campaign_key\": \"$SECRET\", \"beneficiary\": \"0x00000000000000000000000000000000000000b0\"}" \
     -o "$WORK/watch.json" -w '%{http_code}' "http://127.0.0.1:$WATCH_PORT$path")"
   if [[ $status != "$expected" ]] || ! python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); sys.exit(0 if b.get("ok") is True and b.get("data") else 1)' "$WORK/watch.json"; then
