@@ -3,8 +3,8 @@
 //! and drops the entry. If the process dies in between, the entry stays,
 //! and `sweep` sends it later (at the local server's start and every few
 //! seconds; in Lambda every minute from the sender's schedule, and on later
-//! claims). A message may go out twice (the
-//! sender is idempotent), never zero times. See `docs/claims.md`.
+//! claims). A message may go out twice (the sender is idempotent), never
+//! zero times. See `docs/claims.md`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
